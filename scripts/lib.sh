@@ -25,12 +25,16 @@ stop_pid() {
   pid=$(cat "$file")
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < wait_s * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$file"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  log "pid $pid did not stop after ${wait_s}s; sending KILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$file"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid did not stop after ${wait_s}s; sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  # a concurrent start may have written a new PID meanwhile: remove the file only if it is still ours
+  [ "$(cat "$file" 2>/dev/null)" = "$pid" ] && rm -f "$file"
+  return 0
 }
 
 # wait_until SECONDS DESCRIPTION COMMAND...: retry COMMAND every 0.2 s until it succeeds or time runs out.
@@ -48,14 +52,23 @@ wait_until() {
 # port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# apt_install PKG...: install Debian packages that are missing (apt-get update once per call).
+# apt_install PKG...: install Debian packages that are missing (apt-get update once per call). Waits for
+# a concurrent apt/dpkg run instead of failing; apt's chatter is shown only when it fails.
 apt_install() {
   local missing=() p
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
-  local sudo=""
+  local sudo="" out t0=$SECONDS
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  out=$(mktemp)
+  if ! { $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+      --no-install-recommends "${missing[@]}"; } >"$out" 2>&1; then
+    tail -n 20 "$out" >&2
+    rm -f "$out"
+    die "installing ${missing[*]} failed (apt-get output above)"
+  fi
+  rm -f "$out"
+  log "installed ${missing[*]} in $((SECONDS - t0)) s"
 }

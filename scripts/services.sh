@@ -4,11 +4,21 @@
 # usage: scripts/services.sh up|down|status [postgres|kafka|rgw ...]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 action=${1:-status}
 shift || true
 all=(postgres kafka rgw)
 services=("$@")
 ((${#services[@]})) || services=("${all[@]}")
+
+# One up/down at a time (a test run's automatic start racing a manual stop, say); status never waits.
+# flock -o holds the lock in flock itself, so the daemons started below never inherit it.
+if { [ "$action" = up ] || [ "$action" = down ]; } && [ -z "${PP_SERVICES_LOCKED:-}" ]; then
+  mkdir -p "$PP_SERVICES_DIR"
+  export PP_SERVICES_LOCKED=1
+  exec flock -o -w 900 "$PP_SERVICES_DIR/.services.lock" bash "${BASH_SOURCE[0]}" "$action" "${services[@]}"
+fi
 
 case "$action" in
   up)

@@ -32,7 +32,6 @@ export function buildBridgeApp(options: BridgeAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
-    disableRequestLogging: false,
   });
   const registry = options.metricsRegistry ?? new Registry();
   const records = new Counter({

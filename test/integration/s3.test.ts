@@ -5,6 +5,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -66,7 +67,7 @@ describe('S3 on Ceph RGW (local service)', () => {
       );
       parts.push({ ETag: part.ETag, PartNumber: index + 1 });
     }
-    const done = await s3.send(
+    await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
         Key: key,
@@ -75,7 +76,9 @@ describe('S3 on Ceph RGW (local service)', () => {
       }),
     );
     written.push(key);
-    expect(done.ETag).toMatch(/-2"?$/);
+    // a multipart object's ETag ends in its part count (the SDK's parse of Complete's answer is empty on RGW 16)
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ETag).toMatch(/-2"?$/);
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await (got.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array())));
     expect(bytes.length).toBe(part1.length + part2.length);
