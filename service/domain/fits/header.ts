@@ -146,7 +146,18 @@ function joinContinuations(cards: readonly Card[]): Card[] {
 /** Formats cards, then END, padded with spaces to whole blocks. */
 export function formatHeader(cards: readonly Card[]): Uint8Array {
   const lines: string[] = [];
-  for (const card of cards) lines.push(...formatWithContinuations(card));
+  let announced = cards.some((card) => card.keyword === 'LONGSTRN');
+  for (const card of cards) {
+    const formatted = formatWithContinuations(card);
+    if (formatted.length > 1 && formatted[1]?.startsWith('CONTINUE') && !announced) {
+      // The convention asks for LONGSTRN before the first long string; fitsverify warns without it.
+      lines.push(
+        formatCard({ keyword: 'LONGSTRN', value: 'OGIP 1.0', comment: 'CONTINUE long strings are used' }),
+      );
+      announced = true;
+    }
+    lines.push(...formatted);
+  }
   lines.push('END'.padEnd(CARD_LENGTH));
   const blocks = Math.ceil(lines.length / CARDS_PER_BLOCK);
   const out = new Uint8Array(blocks * BLOCK_LENGTH).fill(0x20);
