@@ -145,20 +145,7 @@ function joinContinuations(cards: readonly Card[]): Card[] {
 
 /** Formats cards, then END, padded with spaces to whole blocks. */
 export function formatHeader(cards: readonly Card[]): Uint8Array {
-  const lines: string[] = [];
-  let announced = cards.some((card) => card.keyword === 'LONGSTRN');
-  for (const card of cards) {
-    const formatted = formatWithContinuations(card);
-    if (formatted.length > 1 && formatted[1]?.startsWith('CONTINUE') && !announced) {
-      // The convention asks for LONGSTRN before the first long string; fitsverify warns without it.
-      lines.push(
-        formatCard({ keyword: 'LONGSTRN', value: 'OGIP 1.0', comment: 'CONTINUE long strings are used' }),
-      );
-      announced = true;
-    }
-    lines.push(...formatted);
-  }
-  lines.push('END'.padEnd(CARD_LENGTH));
+  const lines = [...headerLines(announceLongStrings(cards)), 'END'.padEnd(CARD_LENGTH)];
   const blocks = Math.ceil(lines.length / CARDS_PER_BLOCK);
   const out = new Uint8Array(blocks * BLOCK_LENGTH).fill(0x20);
   let position = 0;
@@ -167,6 +154,26 @@ export function formatHeader(cards: readonly Card[]): Uint8Array {
     position += CARD_LENGTH;
   }
   return out;
+}
+
+/** The 80-character lines of the cards (long strings split into CONTINUE cards), without END. */
+export function headerLines(cards: readonly Card[]): string[] {
+  return cards.flatMap(formatWithContinuations);
+}
+
+/** The convention asks for LONGSTRN before the first long string; fitsverify warns without it. */
+function announceLongStrings(cards: readonly Card[]): readonly Card[] {
+  if (cards.some((card) => card.keyword === 'LONGSTRN')) return cards;
+  const first = cards.findIndex(
+    (card) => formatWithContinuations(card).length > 1 && typeof card.value === 'string',
+  );
+  if (first < 0) return cards;
+  const longstrn: Card = {
+    keyword: 'LONGSTRN',
+    value: 'OGIP 1.0',
+    comment: 'CONTINUE long strings are used',
+  };
+  return [...cards.slice(0, first), longstrn, ...cards.slice(first)];
 }
 
 function formatWithContinuations(card: Card): string[] {
