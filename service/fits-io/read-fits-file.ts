@@ -30,7 +30,8 @@ export function readFitsBytes(path: string): Uint8Array {
 export function readFitsFile(path: string): FitsFile {
   const bytes = readFitsBytes(path);
   try {
-    return readFits(bytes);
+    // The bytes were read for this call alone, so the codec may decode plain images in place.
+    return readFits(bytes, { consumeBytes: true });
   } catch (thrown) {
     if (thrown instanceof FitsError) throw thrown.inFile(path);
     throw thrown;

@@ -14,15 +14,24 @@ export interface FitsFile {
   readonly hdus: readonly Hdu[];
 }
 
+export interface ReadOptions {
+  /**
+   * The caller gives `bytes` away: plain images are byte-swapped in place and returned as views of
+   * them (no copy). The bytes are no longer FITS afterwards. Default false: `bytes` is left untouched.
+   */
+  readonly consumeBytes?: boolean;
+}
+
 /** Reads every HDU; throws a FitsError naming the HDU and the problem when the bytes are not valid FITS. */
-export function readFits(bytes: Uint8Array): FitsFile {
+export function readFits(bytes: Uint8Array, options: ReadOptions = {}): FitsFile {
+  const consume = options.consumeBytes === true;
   if (bytes.length === 0) throw new FitsError('file is empty');
   const hdus: Hdu[] = [];
   let offset = 0;
   while (offset < bytes.length && !isTrailingPadding(bytes, offset)) {
     const index = hdus.length;
     try {
-      const { hdu, end } = readHdu(bytes, offset, index);
+      const { hdu, end } = readHdu(bytes, offset, index, consume);
       hdus.push(hdu);
       offset = end;
     } catch (thrown) {
@@ -38,7 +47,12 @@ function isTrailingPadding(bytes: Uint8Array, offset: number): boolean {
   return true;
 }
 
-function readHdu(bytes: Uint8Array, offset: number, index: number): { hdu: Hdu; end: number } {
+function readHdu(
+  bytes: Uint8Array,
+  offset: number,
+  index: number,
+  consume: boolean,
+): { hdu: Hdu; end: number } {
   if (index === 0 && !startsWith(bytes, 'SIMPLE  =')) {
     throw new FitsError('not a FITS file: it does not start with SIMPLE =');
   }
@@ -57,7 +71,7 @@ function readHdu(bytes: Uint8Array, offset: number, index: number): { hdu: Hdu; 
     );
   }
   const end = Math.min(bytes.length, dataStart + Math.ceil(length / BLOCK_LENGTH) * BLOCK_LENGTH);
-  return { hdu: classify(header, bytes, dataStart, length, index), end };
+  return { hdu: classify(header, bytes, dataStart, length, index, consume), end };
 }
 
 function startsWith(bytes: Uint8Array, text: string): boolean {
@@ -65,10 +79,17 @@ function startsWith(bytes: Uint8Array, text: string): boolean {
   return true;
 }
 
-function classify(header: Header, bytes: Uint8Array, dataStart: number, length: number, index: number): Hdu {
+function classify(
+  header: Header,
+  bytes: Uint8Array,
+  dataStart: number,
+  length: number,
+  index: number,
+  consume: boolean,
+): Hdu {
   const xtension = index === 0 ? undefined : header.string('XTENSION')?.trim();
   const groups = index === 0 && header.boolean('GROUPS') === true && header.integer('NAXIS1') === 0;
-  if (index === 0 ? !groups : xtension === 'IMAGE') return readPlainImage(header, bytes, dataStart);
+  if (index === 0 ? !groups : xtension === 'IMAGE') return readPlainImage(header, bytes, dataStart, consume);
   const data = bytes.subarray(dataStart, dataStart + length);
   if (isCompressedImage(header)) {
     const image = decompressImage(header, data);

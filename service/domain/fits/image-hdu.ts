@@ -10,11 +10,19 @@ import { Header } from './header';
 import { type PhysicalPixels, readScaling, type Scaling, storedFromPhysical } from './scaling';
 import type { TileCompression } from './tile-compression-params';
 
-/** Decodes an IMAGE extension or a primary array whose data unit starts at `dataOffset`. */
-export function readPlainImage(header: Header, bytes: Uint8Array, dataOffset: number): ImageHdu {
+/**
+ * Decodes an IMAGE extension or a primary array whose data unit starts at `dataOffset`; with
+ * `inPlace` the pixels may be swapped in `bytes` and returned as a view of them.
+ */
+export function readPlainImage(
+  header: Header,
+  bytes: Uint8Array,
+  dataOffset: number,
+  inPlace = false,
+): ImageHdu {
   const bitpix = toBitpix(header.integer('BITPIX'));
   const axes = readAxes(header, 'NAXIS');
-  const stored = decodeBigEndian(bytes, dataOffset, bitpix, pixelCount(axes));
+  const stored = decodeBigEndian(bytes, dataOffset, bitpix, pixelCount(axes), inPlace);
   return { kind: 'image', header, bitpix, axes, stored, scaling: readScaling(header) };
 }
 

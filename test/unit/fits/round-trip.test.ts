@@ -49,6 +49,18 @@ describe('write then read gives the same pixels', () => {
     expect(Array.from(physicalPixels(back) as Int32Array)).toEqual(Array.from(pixels));
   });
 
+  it('leaves the bytes untouched unless the caller gives them away (then decodes in place)', () => {
+    const pixels = sampleImage('float64');
+    const bytes = writeFits([imageHdu(pixels, SAMPLE_AXES)]);
+    const copy = bytes.slice();
+    readFits(bytes);
+    expect(bytes).toEqual(copy);
+    const consumed = readFits(copy, { consumeBytes: true }).hdus[0];
+    if (consumed?.kind !== 'image') throw new Error('not an image');
+    expect(consumed.stored.buffer).toBe(copy.buffer);
+    expect(pixelDigest(physicalPixels(consumed))).toBe(pixelDigest(pixels));
+  });
+
   it('refuses RICE_1 for floats and 64-bit integers, and compression of the primary', () => {
     expect(() => roundTrip(sampleImage('float32'), SAMPLE_AXES, 'RICE_1')).toThrow(
       /HDU 1: RICE_1 compresses 8-, 16- and 32-bit integers, not BITPIX -32/,
