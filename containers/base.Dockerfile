@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # prompt-base: the Node.js runtime and the few system packages the prompt service needs. Every
 # service image is built on one of its tags (BASE_TAG_LIST), so it changes rarely and on purpose:
 # a new Node.js release or a new system package. Built by .github/workflows/build-base.yml.

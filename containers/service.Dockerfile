@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # prompt-service: the compiled service, its pipelines and production dependencies on top of
 # prompt-base. One image for every program; the command picks it:
 #   prompt-service (default)  the prompt service (POST /next-visit)

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ImageTagRequest, ImageTagRuleError, imageTags } from '../../../scripts/release/image-tags';
 import { InvalidReleaseVersionError } from '../../../scripts/release/release-version';
@@ -273,5 +274,19 @@ describe('image-tags CLI', () => {
     }
     expect(failure.status).toBe(1);
     expect(failure.stderr).toContain('error: "v1.2.3" is not a release version');
+  });
+});
+
+describe('the documented latest rule', () => {
+  it('docs/release.md states the rule the code enforces', () => {
+    const docs = readFileSync('docs/release.md', 'utf8');
+    expect(docs).toContain(
+      '**`latest` moves only on a manual dispatch of a build from `main` with make-latest ticked.**',
+    );
+    const dispatchOnMain = { event: 'workflow_dispatch', ref: 'refs/heads/main', baseTag: 'node20' } as const;
+    expect(imageTags({ ...dispatchOnMain, makeLatest: true })).toContain('latest');
+    expect(() => imageTags({ ...dispatchOnMain, event: 'push', makeLatest: true })).toThrow(
+      ImageTagRuleError,
+    );
   });
 });
