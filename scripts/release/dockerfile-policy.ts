@@ -12,7 +12,8 @@ export interface PolicyFinding {
 }
 
 // Names that say "this holds a secret"; build args and env vars are stored in the image history.
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY|AUTH/i;
+// Short words only count as whole "_"-separated parts, so AUTHOR or KEYRING_DIR are not flagged.
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|(^|_)(AUTH|(PRIVATE|ACCESS|API)_KEY)(_|$)/i;
 // Values that are secrets whatever their name.
 const SECRET_VALUES: readonly RegExp[] = [
   /AKIA[0-9A-Z]{16}/, // AWS access key id

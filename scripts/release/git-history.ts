@@ -19,6 +19,13 @@ export interface ReleaseTag {
 /** Thrown when git fails; the message carries git's own words and the usual fix. */
 export class GitCommandError extends Error {
   override readonly name = 'GitCommandError';
+  constructor(
+    message: string,
+    /** git's exit status; undefined when git did not run at all. */
+    readonly exitStatus?: number,
+  ) {
+    super(message);
+  }
 }
 
 // Field and record separators that cannot appear in a commit subject or author name.
@@ -33,8 +40,10 @@ export class GitHistory {
     try {
       this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // --verify --quiet exits 1, silently, exactly when the ref names no commit.
+      if (error instanceof GitCommandError && error.exitStatus === 1) return false;
+      throw error;
     }
   }
 
@@ -73,11 +82,7 @@ export class GitHistory {
   /** The file's content at ref, or undefined when the file did not exist there. */
   fileAt(ref: string, path: string): string | undefined {
     this.requireCommit(ref);
-    try {
-      this.git(['cat-file', '-e', `${ref}:${path}`]);
-    } catch {
-      return undefined;
-    }
+    if (this.git(['ls-tree', '--name-only', ref, '--', path]).trim() === '') return undefined;
     return this.git(['show', `${ref}:${path}`]);
   }
 
@@ -106,9 +111,16 @@ export class GitHistory {
         env: envWithoutRepoOverrides(),
       });
     } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr?.trim() ?? '';
+      const failure = error as { code?: string; status?: number | null; stderr?: string };
+      if (failure.code === 'ENOENT') {
+        throw new GitCommandError(
+          'git is not installed or not on PATH; install git to generate release notes',
+        );
+      }
+      const stderr = failure.stderr?.trim() ?? '';
       throw new GitCommandError(
         `git ${args.join(' ')} failed in ${this.repoDir}${stderr ? `: ${stderr}` : ''}; run it there by hand to see why`,
+        failure.status ?? undefined,
       );
     }
   }

@@ -67,7 +67,7 @@ export function imageTags(request: ImageTagRequest): string[] {
   // A pull request never counts as the default branch, even from a fork's "main": its images must
   // not overwrite the ones main publishes.
   const onDefaultBranch = request.event !== 'pull_request' && branch === defaultBranch;
-  checkMakeLatest(request, onDefaultBranch);
+  checkMakeLatest(request, onDefaultBranch, defaultBranch);
 
   const baseTags = [requireBaseTag(request)];
   const versionTag = runtimeVersionTag(request.runtimeVersion);
@@ -111,12 +111,12 @@ function branchOf(request: ImageTagRequest): string {
   return request.ref.slice(BRANCH_REFS.length);
 }
 
-function checkMakeLatest(request: ImageTagRequest, onDefaultBranch: boolean): void {
+function checkMakeLatest(request: ImageTagRequest, onDefaultBranch: boolean, defaultBranch: string): void {
   if (request.makeLatest !== true) return;
   if (request.event !== 'workflow_dispatch' || !onDefaultBranch) {
     throw new ImageTagRuleError(
-      `make-latest is honoured only on a manual dispatch from ${request.defaultBranch ?? 'main'} ` +
-        `(got ${request.event} on ${request.ref}): untick make-latest, or dispatch the workflow from ${request.defaultBranch ?? 'main'}`,
+      `make-latest is honoured only on a manual dispatch from ${defaultBranch} ` +
+        `(got ${request.event} on ${request.ref}): untick make-latest, or dispatch the workflow from ${defaultBranch}`,
     );
   }
 }

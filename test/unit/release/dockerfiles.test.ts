@@ -77,10 +77,19 @@ describe('dockerfile policy catches each violation', () => {
     ['ENV S3_ACCESS_KEY=x'],
     ['ENV CENTRAL_REPO=postgresql://rubin:hunter2@db/lsst'],
     ['ARG KEY_ID=AKIAABCDEFGHIJKLMNOP'],
+    ['ENV SASQUATCH_AUTH=x'],
   ])('fails on a secret in %s', (line) => {
     const findings = checkDockerfile(withLines(...ok, line));
     expect(findings).toHaveLength(1);
     expect(findings[0]?.line).toBe(4);
+  });
+
+  it.each([
+    ['ARG AUTHOR=vera'],
+    ['ENV KEYRING_DIR=/etc/keys'],
+    ['ENV S3_ENDPOINT_URL=https://s3.example.org'],
+  ])('accepts a harmless %s', (line) => {
+    expect(checkDockerfile(withLines(...ok, line))).toEqual([]);
   });
 
   it('fails when the final stage says nothing about health checks', () => {

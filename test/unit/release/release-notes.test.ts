@@ -175,6 +175,16 @@ describe('collectReleaseNotes', () => {
     expect(notes.components.every((change) => change.changed && !change.breaking)).toBe(true);
   });
 
+  it('fails with the fix when git is not installed', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '';
+    try {
+      expect(() => history.hasCommit('HEAD')).toThrow('git is not installed or not on PATH');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('fails on a ref that does not exist, saying how to get full history', () => {
     expect(() => collectReleaseNotes(history, { to: '9.9.9' })).toThrow(GitCommandError);
     expect(() => collectReleaseNotes(history, { to: '9.9.9' })).toThrow(/fetch-depth: 0/);
