@@ -45,4 +45,14 @@ describe('component versions', () => {
     expect(partial.alertSchema).toBe(UNKNOWN_VERSION);
     expect(partial.pipelines).toBe(UNKNOWN_VERSION);
   });
+
+  it('docs/release.md shows the versions the JSON records', () => {
+    const docs = readFileSync('docs/release.md', 'utf8');
+    for (const component of COMPONENTS) {
+      const version = currentComponentVersions[component].replaceAll('.', '\\.');
+      // Biome pads Markdown table cells, hence the \s*.
+      const row = new RegExp(`^\\|\\s*\`${component}\`\\s*\\|.*\\|\\s*${version}\\s*\\|$`, 'm');
+      expect(docs).toMatch(row);
+    }
+  });
 });
