@@ -2,12 +2,14 @@
 // match (read from service/domain/component-versions.json at both tags), and a "Breaking changes"
 // section when a component's major version moved. Collecting reads git; rendering is pure.
 
-import { type ComponentVersions, componentVersionsOrUnknown } from '../../service/domain/component-versions';
+import {
+  COMPONENT_VERSIONS_PATH,
+  type ComponentVersions,
+  componentVersionsOrUnknown,
+} from '../../service/domain/component-versions';
 import { type ComponentChange, compareComponentVersions, OPERATOR_ACTIONS } from './component-changes';
 import type { Commit, GitHistory } from './git-history';
 import { compareReleaseVersions, tryParseReleaseVersion } from './release-version';
-
-export const COMPONENT_VERSIONS_PATH = 'service/domain/component-versions.json';
 
 export interface ReleaseNotesRequest {
   /** The release being described: its tag, or any ref (HEAD) for a preview. */

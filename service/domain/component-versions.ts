@@ -60,10 +60,13 @@ export function componentVersionsOrUnknown(json: unknown): ComponentVersions {
   return pickComponents(isRecord(json) ? json : {});
 }
 
+/** Where the record lives, relative to the repository root (release notes read it at old tags). */
+export const COMPONENT_VERSIONS_PATH = 'service/domain/component-versions.json';
+
 /** The versions this checkout ships. */
 export const currentComponentVersions: ComponentVersions = parseComponentVersions(
   recorded,
-  'service/domain/component-versions.json',
+  COMPONENT_VERSIONS_PATH,
 );
 
 function pickComponents(json: Readonly<Record<string, unknown>>): ComponentVersions {

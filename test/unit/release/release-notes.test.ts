@@ -5,13 +5,12 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envWithoutRepoOverrides, GitCommandError, GitHistory } from '../../../scripts/release/git-history';
 import {
-  COMPONENT_VERSIONS_PATH,
   collectReleaseNotes,
   componentVersionsAt,
   previousReleaseTag,
   renderReleaseNotes,
 } from '../../../scripts/release/release-notes';
-import { UNKNOWN_VERSION } from '../../../service/domain/component-versions';
+import { COMPONENT_VERSIONS_PATH, UNKNOWN_VERSION } from '../../../service/domain/component-versions';
 
 // A scratch repository whose history exercises every case the generator handles:
 //   0.9.0   no component-versions.json yet
