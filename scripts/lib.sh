@@ -52,11 +52,14 @@ wait_until() {
 # port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# deb_installed PKG: true when the package is installed (not merely known, e.g. removed with its config).
+deb_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
 # apt_install PKG...: install Debian packages that are missing (apt-get update once per call). Waits for
 # a concurrent apt/dpkg run instead of failing; apt's chatter is shown only when it fails.
 apt_install() {
   local missing=() p
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "$@"; do deb_installed "$p" || missing+=("$p"); done
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
   local sudo="" out t0=$SECONDS
