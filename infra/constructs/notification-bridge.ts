@@ -1,0 +1,101 @@
+// The notification bridge of one instrument: an HTTP endpoint RGW pushes S3 event notifications to,
+// which publishes each to the instrument's raw-notification topic. Needed where the object store
+// cannot push to Kafka itself (Debian's RGW has no kafka:// endpoint).
+
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { BRIDGE_CONFIG_ENTRIES, bridgeConfigSchema } from '../../service/config/bridge-config';
+import type { Instrument } from '../../service/domain/instruments';
+import { renderEnv, type SecretKey } from './container-env';
+import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels } from './names';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, TMP_MOUNT, TMP_VOLUME } from './pod-security';
+
+const CONTAINER_PORT = 8080;
+/** Path RGW POSTs notifications to. */
+export const BRIDGE_NOTIFICATION_PATH = '/notifications';
+
+export interface NotificationBridgeProps {
+  readonly instrument: Instrument;
+  readonly namespace: string;
+  readonly environment: string;
+  /** Image holding the `prompt-bridge` bin (the service image). */
+  readonly image: string;
+  /** @default 'IfNotPresent' */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent';
+  readonly kafkaBootstrapServers: string;
+  readonly topic: string;
+  readonly kafkaUsername: string;
+  readonly kafkaPassword: SecretKey;
+  /** @default - the namespace's default service account */
+  readonly serviceAccountName?: string;
+}
+
+export class NotificationBridge extends Construct {
+  public readonly name: string;
+  /** URL for the CephBucketTopic's HTTP endpoint. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: NotificationBridgeProps) {
+    super(scope, id);
+    this.name = assertDnsLabel(`notification-bridge-${props.instrument.slug}`, 'bridge name');
+    this.url = `http://${this.name}.${props.namespace}.svc.cluster.local${BRIDGE_NOTIFICATION_PATH}`;
+    const labels: ComponentLabels = {
+      component: 'notification-bridge',
+      instrument: props.instrument.slug,
+      environment: props.environment,
+    };
+    const env = renderEnv({
+      owner: `notification bridge ${props.instrument.name}`,
+      entries: BRIDGE_CONFIG_ENTRIES,
+      schema: bridgeConfigSchema,
+      values: {
+        PORT: String(CONTAINER_PORT),
+        KAFKA_CLUSTER: props.kafkaBootstrapServers,
+        BUCKET_TOPIC: props.topic,
+        KAFKA_USERNAME: props.kafkaUsername,
+      },
+      secrets: { KAFKA_PASSWORD: props.kafkaPassword },
+      complete: true,
+    });
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, labels: componentLabels(labels) },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selectorLabels(labels) },
+        template: {
+          metadata: { labels: componentLabels(labels) },
+          spec: {
+            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
+            automountServiceAccountToken: false,
+            securityContext: RESTRICTED_POD,
+            containers: [
+              {
+                name: 'bridge',
+                image: props.image,
+                imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+                command: ['prompt-bridge'],
+                env,
+                ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
+                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') } },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
+                },
+                securityContext: RESTRICTED_CONTAINER,
+                volumeMounts: [TMP_MOUNT],
+              },
+            ],
+            volumes: [TMP_VOLUME],
+          },
+        },
+      },
+    });
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, namespace: props.namespace, labels: componentLabels(labels) },
+      spec: {
+        selector: selectorLabels(labels),
+        ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }],
+      },
+    });
+  }
+}
