@@ -235,8 +235,8 @@ export class InstrumentChart extends Chart {
       objectStoreName: env.objectStore.rookStoreName,
       objectStoreNamespace: env.objectStore.rookStoreNamespace,
       labels: labelsOf('raw-notifications'),
-      ...(env.objectStore.provisionBuckets && env.objectStore.storageClassName
-        ? { provisionWithStorageClass: env.objectStore.storageClassName }
+      ...(env.objectStore.bucketStorageClass
+        ? { provisionWithStorageClass: env.objectStore.bucketStorageClass }
         : {}),
     };
     if (env.objectStore.notificationDelivery === 'kafka') {

@@ -30,7 +30,7 @@ export function developerEnvironment(name: string, options: DeveloperOptions = {
   const prefix = `dev-${name}-`;
   const scaleToZero: Partial<ServiceTuning> = { minScale: 0, maxScale: 5 };
   const shared = USDF_DEV;
-  const environment: Environment = {
+  return {
     ...shared,
     name: `dev-${name}`,
     distPath: `developers/${name}`,
@@ -44,8 +44,7 @@ export function developerEnvironment(name: string, options: DeveloperOptions = {
       // RGW pushing straight to Kafka would need the developer's Kafka credentials in the store; the
       // bridge keeps them in the developer's namespace, where the developer can also watch delivery.
       notificationDelivery: 'http-bridge',
-      provisionBuckets: true,
-      storageClassName: 'rook-ceph-bucket',
+      bucketStorageClass: 'rook-ceph-bucket',
       bucketBase: `${prefix}pp`,
       bucketsPerInstrument: true,
     },
@@ -62,5 +61,4 @@ export function developerEnvironment(name: string, options: DeveloperOptions = {
       ]),
     ),
   };
-  return environment;
 }

@@ -64,9 +64,8 @@ export interface ObjectStoreSettings {
   readonly rookStoreNamespace: string;
   /** RGW pushes to Kafka itself, or to the notification bridge over HTTP. */
   readonly notificationDelivery: NotificationDelivery;
-  /** Create buckets through ObjectBucketClaims (else they exist already). */
-  readonly provisionBuckets: boolean;
-  readonly storageClassName?: string;
+  /** Claim buckets through ObjectBucketClaims of this storage class; absent, the buckets exist already. */
+  readonly bucketStorageClass?: string;
   /** Base of bucket names (see service/domain/buckets.ts). */
   readonly bucketBase: string;
   /** Give every instrument buckets of its own. */

@@ -42,7 +42,6 @@ export const USDF_DEV: Environment = {
     rookStoreName: 's3dfrgw',
     rookStoreNamespace: 'rook-ceph',
     notificationDelivery: 'kafka',
-    provisionBuckets: false,
     bucketBase: USDF_DEV_BUCKET_BASE,
     bucketsPerInstrument: false,
   },
@@ -57,7 +56,12 @@ export const USDF_DEV: Environment = {
   },
   serviceByInstrument: {
     ...INSTRUMENT_DEFAULTS,
-    // More than ~165 pods starved for storage on the dev cluster.
-    LSSTCam: { ...INSTRUMENT_DEFAULTS.LSSTCam, maxScale: 150 },
+    LSSTCam: {
+      ...INSTRUMENT_DEFAULTS.LSSTCam,
+      // More than ~165 pods starved for storage on the dev cluster.
+      maxScale: 150,
+      // Upstream dev skips SingleFrame; production runs the catalog's full fallback list.
+      pipelines: { main: ['ApPipe', 'Isr'], preprocessing: ['Preprocessing'] },
+    },
   },
 };

@@ -1,5 +1,5 @@
-// Production at USDF: pinned image tags pulled only when missing, production pipelines for LSSTCam,
-// longer raw wait and larger preload padding (upstream prod values), syncing left to a person.
+// Production at USDF: pinned image tags pulled only when missing, the catalog's pipelines, a longer
+// raw wait and larger preload padding (upstream prod values), syncing left to a person.
 
 import { USDF_PROD_BUCKET_BASE } from '../../service/domain/buckets';
 import { CHART_DEFAULTS, INSTRUMENT_DEFAULTS } from './chart-defaults';
@@ -20,7 +20,6 @@ export const USDF_PROD: Environment = {
     ...USDF_DEV.kafka,
     clusterName: 'prompt-processing',
     bootstrapServers: 'prompt-processing-kafka-bootstrap.kafka:9092',
-    replicas: 3,
   },
   objectStore: { ...USDF_DEV.objectStore, bucketBase: USDF_PROD_BUCKET_BASE },
   postgres: { url: 'postgresql://rubin@usdf-prompt-processing.slac.stanford.edu:5432/lsst-prod' },
@@ -32,11 +31,5 @@ export const USDF_PROD: Environment = {
     imageTimeoutSeconds: 120,
     preloadPaddingArcsec: 50.1,
   },
-  serviceByInstrument: {
-    ...INSTRUMENT_DEFAULTS,
-    LSSTCam: {
-      ...INSTRUMENT_DEFAULTS.LSSTCam,
-      pipelines: { main: ['ApPipe', 'SingleFrame', 'Isr'], preprocessing: ['Preprocessing'] },
-    },
-  },
+  serviceByInstrument: INSTRUMENT_DEFAULTS,
 };

@@ -3,9 +3,6 @@
 
 import type { Instrument } from './instruments';
 
-/** The summit's next_visit topic on Sasquatch (upstream), for reference by bridges and testers. */
-export const SUMMIT_NEXT_VISIT_TOPIC = 'lsst.sal.ScriptQueue.logevent_nextVisit';
-
 export interface InstrumentTopics {
   /** next_visit messages the fan-out consumes. */
   readonly nextVisit: string;
