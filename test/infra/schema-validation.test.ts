@@ -3,7 +3,10 @@ import { developerEnvironment } from '../../infra/environments/developer';
 import type { Environment } from '../../infra/environments/environment';
 import { USDF_DEV } from '../../infra/environments/usdf-dev';
 import { SHARED_ENVIRONMENTS } from '../../infra/synthesize';
+import { BRIDGE_CONFIG_ENTRIES } from '../../service/config/bridge-config';
+import { FAN_OUT_CONFIG_ENTRIES } from '../../service/config/fanout-config';
 import { SERVICE_CONFIG_ENTRIES } from '../../service/config/service-config';
+import type { SettingEntry } from '../../service/config/settings';
 import { buildValidator } from './support/manifest-validator';
 import { type SynthManifest, synthEnvironment } from './support/synth';
 
@@ -24,6 +27,28 @@ function envEntries(node: unknown): { name: string; value?: unknown; valueFrom?:
   if (typeof node !== 'object' || node === null) return [];
   return Object.entries(node).flatMap(([key, value]) =>
     key === 'env' && Array.isArray(value) ? (value as { name: string }[]) : envEntries(value),
+  );
+}
+
+/** Which declared settings each container command reads, and whether the env must be complete. */
+const PROCESSES: Record<string, { entries: readonly SettingEntry[]; complete: boolean }> = {
+  'prompt-service': { entries: SERVICE_CONFIG_ENTRIES, complete: true },
+  'prompt-fanout': { entries: FAN_OUT_CONFIG_ENTRIES, complete: true },
+  'prompt-bridge': { entries: BRIDGE_CONFIG_ENTRIES, complete: true },
+  'prompt-apdb': { entries: SERVICE_CONFIG_ENTRIES, complete: false },
+  'prompt-repo': { entries: SERVICE_CONFIG_ENTRIES, complete: false },
+};
+
+interface Container {
+  command: string[];
+  env?: { name: string }[];
+}
+
+function containers(node: unknown): Container[] {
+  if (Array.isArray(node)) return node.flatMap(containers);
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'containers' && Array.isArray(value) ? (value as Container[]) : containers(value),
   );
 }
 
@@ -68,6 +93,26 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
       expect(entry.valueFrom).toHaveProperty('secretKeyRef');
     }
     expect(JSON.stringify(manifests)).not.toMatch(/postgresql:\/\/[^@/]*:[^@/]*@/);
+  });
+
+  it('gives every process only settings it declares, and all it requires', () => {
+    const found = containers(manifests);
+    expect(found.length).toBeGreaterThan(0);
+    for (const container of found) {
+      const process = PROCESSES[container.command[0] ?? ''];
+      expect(process, `unknown command ${container.command.join(' ')}`).toBeDefined();
+      if (!process) continue;
+      const names = new Set((container.env ?? []).map((e) => e.name));
+      const declared = new Set(process.entries.map((e) => e.name));
+      expect(
+        [...names].filter((n) => !declared.has(n)),
+        container.command.join(' '),
+      ).toEqual([]);
+      if (process.complete) {
+        const missing = process.entries.filter((e) => e.required && !names.has(e.name)).map((e) => e.name);
+        expect(missing, container.command.join(' ')).toEqual([]);
+      }
+    }
   });
 
   it('has no two objects of one kind with the same namespace and name', () => {
