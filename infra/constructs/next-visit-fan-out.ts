@@ -11,8 +11,10 @@ import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels }
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, TMP_MOUNT, TMP_VOLUME } from './pod-security';
 
 export interface NextVisitFanOutProps {
+  /** Instrument whose visits are fanned out (its detector lists come from the catalog). */
   readonly instrument: Instrument;
   readonly namespace: string;
+  /** Environment name, for labels. */
   readonly environment: string;
   /** Image holding the `prompt-fanout` bin (the service image). */
   readonly image: string;

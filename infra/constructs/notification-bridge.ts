@@ -15,8 +15,10 @@ const CONTAINER_PORT = 8080;
 export const BRIDGE_NOTIFICATION_PATH = '/notifications';
 
 export interface NotificationBridgeProps {
+  /** Instrument whose raw notifications the bridge carries. */
   readonly instrument: Instrument;
   readonly namespace: string;
+  /** Environment name, for labels. */
   readonly environment: string;
   /** Image holding the `prompt-bridge` bin (the service image). */
   readonly image: string;

@@ -43,7 +43,9 @@ export const DEFAULT_QUEUE_PROXY_RESOURCES: QueueProxyResources = {
 };
 
 export interface PromptServiceProps {
+  /** Instrument served; names the service and sets RUBIN_INSTRUMENT and SKYMAP. */
   readonly instrument: Instrument;
+  /** Namespace of the service; part of its URL. */
   readonly namespace: string;
   /** Environment name, for labels. */
   readonly environment: string;
