@@ -11,7 +11,7 @@ import {
 } from '../../service/config/service-config';
 import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel } from './names';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, TMP_MOUNT, TMP_VOLUME } from './pod-security';
+import { restrictedPodSpec } from './restricted-pod';
 
 export const SYNC_HOOK_ANNOTATIONS: Record<string, string> = {
   'argocd.argoproj.io/hook': 'Sync',
@@ -68,31 +68,16 @@ export class CliJob extends Construct {
         ttlSecondsAfterFinished: 3600,
         template: {
           metadata: { labels: props.labels ?? {} },
-          spec: {
+          spec: restrictedPodSpec({
+            containerName: 'cli',
+            image: props.image,
+            imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+            command: props.command,
+            env,
             restartPolicy: 'Never',
+            resources: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '1Gi' },
             ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-            automountServiceAccountToken: false,
-            securityContext: RESTRICTED_POD,
-            containers: [
-              {
-                name: 'cli',
-                image: props.image,
-                imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-                command: [...props.command],
-                env,
-                resources: {
-                  requests: {
-                    cpu: k8s.Quantity.fromString('100m'),
-                    memory: k8s.Quantity.fromString('256Mi'),
-                  },
-                  limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('1Gi') },
-                },
-                securityContext: RESTRICTED_CONTAINER,
-                volumeMounts: [TMP_MOUNT],
-              },
-            ],
-            volumes: [TMP_VOLUME],
-          },
+          }),
         },
       },
     });

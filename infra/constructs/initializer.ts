@@ -13,7 +13,7 @@ import {
 import { SYNC_HOOK_ANNOTATIONS } from './cli-job';
 import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel } from './names';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, TMP_MOUNT, TMP_VOLUME } from './pod-security';
+import { restrictedPodSpec } from './restricted-pod';
 
 export const INITIALIZER_SCHEDULE = '1 0 * * *';
 export const INITIALIZER_TIME_ZONE = 'Etc/GMT+12';
@@ -69,28 +69,16 @@ export class Initializer extends Construct {
       },
       template: {
         metadata: { labels },
-        spec: {
+        spec: restrictedPodSpec({
+          containerName: 'initializer',
+          image: props.image,
+          imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+          command: INITIALIZER_COMMAND,
+          env,
           restartPolicy: 'Never',
+          resources: { cpuRequest: '1', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
           ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-          automountServiceAccountToken: false,
-          securityContext: RESTRICTED_POD,
-          containers: [
-            {
-              name: 'initializer',
-              image: props.image,
-              imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-              command: INITIALIZER_COMMAND,
-              env,
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('512Mi') },
-                limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('1Gi') },
-              },
-              securityContext: RESTRICTED_CONTAINER,
-              volumeMounts: [TMP_MOUNT],
-            },
-          ],
-          volumes: [TMP_VOLUME],
-        },
+        }),
       },
     };
 

@@ -8,7 +8,7 @@ import { FAN_OUT_CONFIG_ENTRIES, fanOutConfigSchema } from '../../service/config
 import type { Instrument } from '../../service/domain/instruments';
 import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels } from './names';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, TMP_MOUNT, TMP_VOLUME } from './pod-security';
+import { restrictedPodSpec } from './restricted-pod';
 
 export interface NextVisitFanOutProps {
   /** Instrument whose visits are fanned out (its detector lists come from the catalog). */
@@ -74,30 +74,15 @@ export class NextVisitFanOut extends Construct {
         selector: { matchLabels: selectorLabels(labels) },
         template: {
           metadata: { labels: componentLabels(labels) },
-          spec: {
+          spec: restrictedPodSpec({
+            containerName: 'fan-out',
+            image: props.image,
+            imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+            command: ['prompt-fanout'],
+            env,
+            resources: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '1Gi' },
             ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-            automountServiceAccountToken: false,
-            securityContext: RESTRICTED_POD,
-            containers: [
-              {
-                name: 'fan-out',
-                image: props.image,
-                imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-                command: ['prompt-fanout'],
-                env,
-                resources: {
-                  requests: {
-                    cpu: k8s.Quantity.fromString('100m'),
-                    memory: k8s.Quantity.fromString('256Mi'),
-                  },
-                  limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('1Gi') },
-                },
-                securityContext: RESTRICTED_CONTAINER,
-                volumeMounts: [TMP_MOUNT],
-              },
-            ],
-            volumes: [TMP_VOLUME],
-          },
+          }),
         },
       },
     });

@@ -8,7 +8,7 @@ import { BRIDGE_CONFIG_ENTRIES, bridgeConfigSchema } from '../../service/config/
 import type { Instrument } from '../../service/domain/instruments';
 import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels } from './names';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, TMP_MOUNT, TMP_VOLUME } from './pod-security';
+import { restrictedPodSpec } from './restricted-pod';
 
 const CONTAINER_PORT = 8080;
 /** Path RGW POSTs notifications to. */
@@ -66,29 +66,17 @@ export class NotificationBridge extends Construct {
         selector: { matchLabels: selectorLabels(labels) },
         template: {
           metadata: { labels: componentLabels(labels) },
-          spec: {
+          spec: restrictedPodSpec({
+            containerName: 'bridge',
+            image: props.image,
+            imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+            command: ['prompt-bridge'],
+            env,
+            ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
+            readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') } },
+            resources: { cpuRequest: '50m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '512Mi' },
             ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-            automountServiceAccountToken: false,
-            securityContext: RESTRICTED_POD,
-            containers: [
-              {
-                name: 'bridge',
-                image: props.image,
-                imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-                command: ['prompt-bridge'],
-                env,
-                ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
-                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') } },
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
-                },
-                securityContext: RESTRICTED_CONTAINER,
-                volumeMounts: [TMP_MOUNT],
-              },
-            ],
-            volumes: [TMP_VOLUME],
-          },
+          }),
         },
       },
     });

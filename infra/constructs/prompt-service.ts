@@ -16,6 +16,7 @@ import {
 } from '../imports/serving.knative.dev';
 import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel, type ComponentLabels, componentLabels } from './names';
+import { RESTRICTED_CONTAINER } from './restricted-pod';
 
 /** Upstream caps the request timeout here whatever the worker timeout. */
 export const MAX_REQUEST_TIMEOUT_SECONDS = 1200;
@@ -225,13 +226,7 @@ export class PromptService extends Construct {
                   // The root filesystem is read-only; temporary files go here.
                   { name: 'tmp', mountPath: '/tmp' },
                 ],
-                securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: RESTRICTED_CONTAINER,
               },
             ],
             volumes: [
