@@ -1,50 +1,58 @@
-// Configuration of the bucket-notification bridge, read from the environment once at start.
-// Names follow the service's where they mean the same thing (KAFKA_CLUSTER, BUCKET_TOPIC).
+// Configuration of `prompt-bridge`, read from the environment once at start: receives S3 event
+// notifications over HTTP (for object stores that cannot push to Kafka themselves) and produces each
+// record to a Kafka topic. Names follow the service's where they mean the same thing.
 import { z } from 'zod';
+import { ConfigError, describeIssues } from './config-error';
+import { entriesOf, optional, required, type SettingEntry, withDefault } from './settings';
+
+/** Path a store's push endpoint names (the bridge also answers on "/"). */
+export const BRIDGE_NOTIFICATION_PATH = '/s3-events';
 
 export const bridgeConfigSchema = z.object({
-  KAFKA_CLUSTER: z
-    .string({ error: 'KAFKA_CLUSTER is required: the Kafka bootstrap servers, host:port[,host:port]' })
-    .min(1, 'KAFKA_CLUSTER is empty: give the Kafka bootstrap servers, host:port[,host:port]')
-    .describe('Kafka bootstrap servers that receive the notifications'),
-  BUCKET_TOPIC: z
-    .string()
-    .min(1)
-    .default('rubin-prompt-processing')
-    .describe('Kafka topic the S3 event records are produced to (one message per record, key = object key)'),
-  BRIDGE_HOST: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 in a cluster'),
-  BRIDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port to listen on'),
-  BRIDGE_BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1_048_576)
-    .describe('Largest notification body accepted; larger ones get 413'),
-  BRIDGE_PUBLISH_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(10_000)
-    .describe('How long to wait for the Kafka acknowledgement before answering 503'),
-  LOG_LEVEL: z
-    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
-    .default('info')
-    .describe('pino log level'),
+  KAFKA_CLUSTER: required(
+    z
+      .string({ error: 'KAFKA_CLUSTER is required: the Kafka bootstrap servers, host:port[,host:port]' })
+      .min(1, 'KAFKA_CLUSTER is empty: give the Kafka bootstrap servers, host:port[,host:port]'),
+    'Kafka bootstrap servers that receive the notifications.',
+  ),
+  BUCKET_TOPIC: withDefault(
+    z.string().min(1),
+    'rubin-prompt-processing',
+    'Topic the S3 event records are produced to (one message per record, key = object key).',
+  ),
+  KAFKA_USERNAME: optional(z.string().min(1), 'SCRAM-SHA-512 user; unset connects without authentication.'),
+  KAFKA_PASSWORD: optional(z.string().min(1), 'Password of KAFKA_USERNAME.', { secret: true }),
+  BRIDGE_HOST: withDefault(z.string().min(1), '127.0.0.1', 'Address to listen on; 0.0.0.0 in a cluster.'),
+  BRIDGE_PORT: withDefault(z.coerce.number().int().min(0).max(65535), '8080', 'HTTP port to listen on.'),
+  BRIDGE_BODY_LIMIT_BYTES: withDefault(
+    z.coerce.number().int().positive(),
+    '1048576',
+    'Largest notification body accepted; larger ones get 413.',
+  ),
+  BRIDGE_PUBLISH_TIMEOUT_MS: withDefault(
+    z.coerce.number().int().positive(),
+    '10000',
+    'How long to wait for the Kafka acknowledgement before answering 503.',
+  ),
+  LOG_LEVEL: withDefault(
+    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+    'info',
+    'pino log level.',
+  ),
 });
 
-export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
-
-/** Raised for a missing or invalid setting; the message is one line naming the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export type BridgeConfig = z.output<typeof bridgeConfigSchema>;
+export type BridgeSettingName = keyof typeof bridgeConfigSchema.shape;
+export const BRIDGE_CONFIG_ENTRIES: readonly SettingEntry<BridgeSettingName>[] =
+  entriesOf(bridgeConfigSchema);
 
 export function parseBridgeConfig(env: Readonly<Record<string, string | undefined>>): BridgeConfig {
   const result = bridgeConfigSchema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.');
-    return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
-  });
-  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  if (result.success) {
+    if (result.data.KAFKA_USERNAME && !result.data.KAFKA_PASSWORD) {
+      throw new ConfigError('invalid configuration: KAFKA_PASSWORD is required when KAFKA_USERNAME is set');
+    }
+    return result.data;
+  }
+  throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
 }

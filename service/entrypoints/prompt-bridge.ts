@@ -3,13 +3,21 @@
 import pino from 'pino';
 import { createKafka } from '../adapters/kafka/kafka-client';
 import { KafkaPublisher } from '../adapters/kafka/kafka-publisher';
-import { ConfigError, parseBridgeConfig } from '../config/bridge-config';
+import { parseBridgeConfig } from '../config/bridge-config';
+import { ConfigError } from '../config/config-error';
 import { buildBridgeApp } from '../notification-bridge/bridge-app';
 
 async function main(): Promise<void> {
   const config = parseBridgeConfig(process.env);
   const logger = pino({ level: config.LOG_LEVEL, base: { component: 'prompt-bridge' } });
-  const kafka = createKafka({ bootstrapServers: config.KAFKA_CLUSTER, clientId: 'prompt-bridge', logger });
+  const kafka = createKafka({
+    bootstrapServers: config.KAFKA_CLUSTER,
+    clientId: 'prompt-bridge',
+    logger,
+    ...(config.KAFKA_USERNAME && config.KAFKA_PASSWORD
+      ? { scram: { username: config.KAFKA_USERNAME, password: config.KAFKA_PASSWORD } }
+      : {}),
+  });
   const publisher = new KafkaPublisher(kafka, { publishTimeoutMs: config.BRIDGE_PUBLISH_TIMEOUT_MS });
   const app = buildBridgeApp({
     publisher,

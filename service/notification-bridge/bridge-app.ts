@@ -4,6 +4,7 @@
 // answer is 2xx only after Kafka acknowledged every record, 5xx otherwise so the store retries.
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { Counter, Registry } from 'prom-client';
+import { BRIDGE_NOTIFICATION_PATH } from '../config/bridge-config';
 import {
   NotificationFormatError,
   objectKeyOf,
@@ -26,7 +27,7 @@ export interface BridgeAppOptions {
 }
 
 /** Paths a store may push to: RGW's push-endpoint URL names one of them. */
-export const NOTIFICATION_PATHS = ['/', '/s3-events'] as const;
+export const NOTIFICATION_PATHS = ['/', BRIDGE_NOTIFICATION_PATH] as const;
 
 export function buildBridgeApp(options: BridgeAppOptions): FastifyInstance {
   const app = Fastify({

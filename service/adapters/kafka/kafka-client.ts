@@ -15,6 +15,8 @@ export interface KafkaClientOptions {
   readonly requestTimeoutMs?: number;
   /** Retries of one request after the first try. @default 2 */
   readonly retries?: number;
+  /** SCRAM-SHA-512 credentials, as Strimzi's KafkaUsers use. @default - no authentication */
+  readonly scram?: { readonly username: string; readonly password: string };
 }
 
 export function parseBootstrapServers(value: string): string[] {
@@ -40,6 +42,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 10_000,
     retry: { retries: options.retries ?? 2, initialRetryTime: 200, maxRetryTime: 2000 },
+    ...(options.scram ? { sasl: { mechanism: 'scram-sha-512', ...options.scram } } : {}),
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseBridgeConfig } from '../../../service/config/bridge-config';
+import { parseBridgeConfig } from '../../../service/config/bridge-config';
+import { ConfigError } from '../../../service/config/config-error';
 import { repoRoot } from '../../support/local-services';
 
 describe('bridge configuration', () => {
@@ -33,6 +34,7 @@ describe('bridge configuration', () => {
     [{ KAFKA_CLUSTER: 'k:1', BRIDGE_PORT: 'eighty' }, /BRIDGE_PORT/],
     [{ KAFKA_CLUSTER: 'k:1', BRIDGE_PORT: '70000' }, /BRIDGE_PORT/],
     [{ KAFKA_CLUSTER: 'k:1', LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ KAFKA_CLUSTER: 'k:1', KAFKA_USERNAME: 'pp' }, /KAFKA_PASSWORD is required when KAFKA_USERNAME is set/],
   ])('fails on %j naming the variable', (env, reason) => {
     expect(() => parseBridgeConfig(env)).toThrow(ConfigError);
     expect(() => parseBridgeConfig(env)).toThrow(reason);

@@ -1,0 +1,35 @@
+// Production at USDF: pinned image tags pulled only when missing, the catalog's pipelines, a longer
+// raw wait and larger preload padding (upstream prod values), syncing left to a person.
+
+import { USDF_PROD_BUCKET_BASE } from '../../service/domain/buckets';
+import { CHART_DEFAULTS, INSTRUMENT_DEFAULTS } from './chart-defaults';
+import type { Environment } from './environment';
+import { USDF_ARGO, USDF_DEV } from './usdf-dev';
+
+/** The release deployed to production; bump in a reviewed commit. */
+export const PROD_IMAGE_TAG = '1.0.0';
+
+export const USDF_PROD: Environment = {
+  ...USDF_DEV,
+  name: 'usdf-prompt-processing',
+  distPath: 'usdf-prompt-processing',
+  // HSC is a development-only instrument (tester data).
+  instruments: ['LATISS', 'LSSTComCam', 'LSSTCam'],
+  image: { ...USDF_DEV.image, tag: PROD_IMAGE_TAG, pullPolicy: 'IfNotPresent' },
+  kafka: {
+    ...USDF_DEV.kafka,
+    clusterName: 'prompt-processing',
+    bootstrapServers: 'prompt-processing-kafka-bootstrap.kafka:9092',
+  },
+  objectStore: { ...USDF_DEV.objectStore, bucketBase: USDF_PROD_BUCKET_BASE },
+  postgres: { url: 'postgresql://rubin@usdf-prompt-processing.slac.stanford.edu:5432/lsst-prod' },
+  centralRepoPath: 'central_repo',
+  argo: { ...USDF_ARGO, automated: false },
+  suspendInitializerCron: false,
+  service: {
+    ...CHART_DEFAULTS,
+    imageTimeoutSeconds: 120,
+    preloadPaddingArcsec: 50.1,
+  },
+  serviceByInstrument: INSTRUMENT_DEFAULTS,
+};
