@@ -5,7 +5,7 @@
 #   prompt-bridge             bucket-notification bridge
 #   prompt-apdb, prompt-repo  APDB and central-repo administration, incl. the daily initializer
 #   prompt-tester, prompt-fits  test uploads and FITS tools
-# prompt-NAME runs build/service/entrypoints/NAME.js. Built by .github/workflows/build-service.yml.
+# prompt-NAME runs build/service/entrypoints/prompt-NAME.js. Built by .github/workflows/build-service.yml.
 
 # The base to build on: an image and one tag of BASE_TAG_LIST. The default tag is an exact runtime
 # so a local build is reproducible; the workflows pass each tag they build against.
@@ -46,7 +46,7 @@ COPY --from=build /app/pipelines ./pipelines
 # One launcher per program. Source maps make stack traces in the logs point at the TypeScript.
 RUN mkdir -p /app/bin \
   && for name in service fanout bridge apdb repo tester fits; do \
-    printf '#!/bin/sh\nexec node --enable-source-maps /app/build/service/entrypoints/%s.js "$@"\n' "$name" \
+    printf '#!/bin/sh\nexec node --enable-source-maps /app/build/service/entrypoints/prompt-%s.js "$@"\n' "$name" \
       > "/app/bin/prompt-$name"; \
     chmod 0755 "/app/bin/prompt-$name"; \
   done

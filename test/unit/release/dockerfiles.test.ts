@@ -135,7 +135,7 @@ describe('service image', () => {
       ?.trim()
       .split(' ');
     expect(loop).toEqual(PROGRAMS);
-    expect(launchers?.toString()).toContain('/app/build/service/entrypoints/%s.js');
+    expect(launchers?.toString()).toContain('/app/build/service/entrypoints/prompt-%s.js');
   });
 
   it('puts the launchers on PATH and the pipelines where configs expect them', () => {
@@ -211,5 +211,17 @@ describe('docs/release.md', () => {
     const docs = read('docs/release.md');
     expect(docs).toMatch(/^## .*[Pp]robes/m);
     expect(docs).toContain('readinessProbe');
+  });
+});
+
+describe('the image and the package agree on programs', () => {
+  it('has a launcher for every package.json bin, each backed by its entry point', () => {
+    const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
+    for (const [bin, shim] of Object.entries(pkg.bin)) {
+      expect(PROGRAMS.map((p) => `prompt-${p}`)).toContain(bin);
+      const entry = /require\('\.\.\/(service\/entrypoints\/[^']+\.ts)'\)/.exec(read(shim))?.[1];
+      expect(entry).toBe(`service/entrypoints/${bin}.ts`);
+      expect(() => read(entry ?? '')).not.toThrow();
+    }
   });
 });
