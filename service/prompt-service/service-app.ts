@@ -128,13 +128,11 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
       metrics.recordStep('total', seconds);
       metrics.counted({ statusCode: 200, result: 'success' });
       log.info({ pipeline: outcome.pipeline, seconds }, 'next_visit handling completed.');
-      return reply
-        .code(200)
-        .send({
-          result: 'success',
-          pipeline: outcome.pipeline,
-          message: outcome.message ?? 'Pipeline executed',
-        });
+      return reply.code(200).send({
+        result: 'success',
+        pipeline: outcome.pipeline,
+        message: outcome.message ?? 'Pipeline executed',
+      });
     } finally {
       inFlight -= 1;
       metrics.finished();
