@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { INSTRUMENT_NAMES } from '../domain/instruments';
+import { ConfigError, describeIssues } from './config-error';
 import { entriesOf, optional, required, type SettingEntry, withDefault } from './settings';
 
 const flag = z.enum(['0', '1']).transform((v) => v === '1');
@@ -29,9 +30,33 @@ export const fanOutConfigSchema = z.object({
     'Concurrent requests to the service.',
   ),
   RETRY_KNATIVE_REQUESTS: withDefault(flag, '1', 'Retry once, after Retry-After, on a 503.'),
+  METRICS_HOST: withDefault(
+    z.string().min(1),
+    '127.0.0.1',
+    'Address of /metrics and /healthz; 0.0.0.0 in a cluster.',
+  ),
+  METRICS_PORT: withDefault(
+    z.coerce.number().int().min(0).max(65535),
+    '8000',
+    'Port of /metrics and /healthz.',
+  ),
+  LOG_LEVEL: withDefault(
+    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+    'info',
+    'pino log level.',
+  ),
 });
 
 export type FanOutConfig = z.output<typeof fanOutConfigSchema>;
 export type FanOutSettingName = keyof typeof fanOutConfigSchema.shape;
 export const FAN_OUT_CONFIG_ENTRIES: readonly SettingEntry<FanOutSettingName>[] =
   entriesOf(fanOutConfigSchema);
+
+export function parseFanOutConfig(env: Readonly<Record<string, string | undefined>>): FanOutConfig {
+  const result = fanOutConfigSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
+  if (result.data.KAFKA_USERNAME && !result.data.KAFKA_PASSWORD) {
+    throw new ConfigError('invalid configuration: KAFKA_PASSWORD is required when KAFKA_USERNAME is set');
+  }
+  return result.data;
+}

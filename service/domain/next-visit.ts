@@ -93,6 +93,25 @@ export function parseSummitVisit(value: unknown): SummitVisit {
   return result.data;
 }
 
+/** Summit visits as the fan-out reads them: unknown fields are dropped (and reported), not fatal,
+ * so a field the summit adds one day does not stop every visit. */
+const summitVisitLenientSchema = z.object({ ...visitFields, ...summitExtras });
+
+export interface ReadSummitVisit {
+  readonly visit: SummitVisit;
+  /** Fields the message had that we do not know, dropped. */
+  readonly unknownFields: readonly string[];
+}
+
+export function readSummitVisit(value: unknown): ReadSummitVisit {
+  const result = summitVisitLenientSchema.safeParse(value);
+  if (!result.success) throw new InvalidVisitError(`not a next_visit: ${describe(result.error)}`);
+  const known = new Set(Object.keys(summitVisitLenientSchema.shape));
+  const unknownFields =
+    typeof value === 'object' && value !== null ? Object.keys(value).filter((k) => !known.has(k)) : [];
+  return { visit: result.data, unknownFields };
+}
+
 /** One FannedOutVisit per detector, without the summit-only fields. */
 export function fanOutVisit(visit: SummitVisit, detectors: readonly number[]): FannedOutVisit[] {
   const {
