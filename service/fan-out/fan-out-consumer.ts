@@ -1,5 +1,6 @@
 // Feeds the fan-out from Kafka: one consumer in the fan-out's own group, reading the next-visit topic
 // from its newest messages (a visit missed while the fan-out was down is stale anyway).
+import { setMaxListeners } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { NextVisitFanOut } from './next-visit-fan-out';
 
@@ -12,6 +13,8 @@ export interface FanOutConsumerOptions {
 }
 
 export async function startFanOutConsumer(options: FanOutConsumerOptions): Promise<Consumer> {
+  // every POST in flight listens to the shutdown signal: thousands at once are expected
+  setMaxListeners(0, options.signal);
   const consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: false });
