@@ -110,9 +110,14 @@ export class InstrumentChart extends Chart {
 
     this.kafkaTopics(deployment);
     this.databaseJobs(deployment, repo, credentials);
+    const { observability } = env;
     this.service = this.promptService(deployment, repo, {
       ...credentials,
       AP_KAFKA_PRODUCER_PASSWORD: secret('alert_stream_pass'),
+      // Upstream: a token only when uploading at all, and only where the proxy wants one.
+      ...(observability.sasquatchUrl && observability.sasquatchToken
+        ? { SASQUATCH_TOKEN: secret('sasquatch_token') }
+        : {}),
     });
     new Initializer(this, 'Initializer', {
       serviceName: this.service.name,
@@ -217,7 +222,13 @@ export class InstrumentChart extends Chart {
         : { targetBurstCapacity: tuning.targetBurstCapacity }),
       workerTimeoutSeconds: tuning.workerTimeoutSeconds,
       extraTimeoutSeconds: tuning.extraTimeoutSeconds,
+      idleTimeoutSeconds: tuning.idleTimeoutSeconds,
+      responseStartTimeoutSeconds: tuning.responseStartTimeoutSeconds,
+      gpus: tuning.gpus,
+      tolerations: tuning.tolerations,
+      affinity: tuning.affinity,
       maxRevisionTimeoutSeconds: env.knativeMaxRevisionTimeoutSeconds,
+      knativeFeatures: env.knativeFeatures,
       cpu: tuning.cpu,
       memoryRequest: tuning.memoryRequest,
       memoryLimit: tuning.memoryLimit,
@@ -243,6 +254,9 @@ export class InstrumentChart extends Chart {
         AP_KAFKA_TOPIC: topics.alerts,
         AP_KAFKA_PRODUCER_USERNAME: user.userName,
         SERVICE_LOG_LEVELS: tuning.serviceLogLevels,
+        SASQUATCH_URL: env.observability.sasquatchUrl,
+        DAF_BUTLER_SASQUATCH_NAMESPACE: env.observability.sasquatchNamespace,
+        ...(env.observability.mpSkyUrl ? { MP_SKY_URL: env.observability.mpSkyUrl } : {}),
       },
       secretEnv: credentials,
     });

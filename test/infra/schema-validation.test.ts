@@ -17,6 +17,28 @@ const ENVIRONMENTS: Environment[] = [
   developerEnvironment('bob-2', { imageTag: 'DM-12345-latest' }),
   // A cluster on Strimzi ≥ 1.0, where only v1 is served (validated against the 1.2.0 CRDs).
   { ...USDF_DEV, name: 'strimzi-v1', kafka: { ...USDF_DEV.kafka, strimziApiVersion: 'v1' } },
+  // Upstream's hsc-gpu: a GPU, its toleration and a node affinity, checked as core Kubernetes types.
+  {
+    ...USDF_DEV,
+    name: 'gpu',
+    knativeFeatures: ['kubernetes.podspec-tolerations', 'kubernetes.podspec-affinity'],
+    serviceByInstrument: {
+      ...USDF_DEV.serviceByInstrument,
+      HSC: {
+        gpus: 1,
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 1,
+                preference: { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
 ];
 const SECRET_SETTINGS = new Set(SERVICE_CONFIG_ENTRIES.filter((e) => e.secret).map((e) => e.name));
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -137,6 +159,18 @@ describe('the validator', () => {
     expect(validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
       'Widget -/w: no schema for example.com/v1 Widget',
     ]);
+  });
+
+  it("fails a toleration or affinity that is not Kubernetes' own type, though Knative's CRD leaves them open", () => {
+    const [ksvc] = synthEnvironment(SHARED_ENVIRONMENTS[0] as Environment).filter(
+      (m) => m.apiVersion === 'serving.knative.dev/v1',
+    );
+    const bad = structuredClone(ksvc) as SynthManifest;
+    bad.spec.template.spec.tolerations = [{ key: 'nvidia.com/gpu', efect: 'NoSchedule' }];
+    bad.spec.template.spec.affinity = { nodeAfinity: {} };
+    const errors = validate(bad).join('\n');
+    expect(errors).toMatch(/tolerations\/0 .*efect/);
+    expect(errors).toMatch(/affinity .*nodeAfinity/);
   });
 
   it('fails a v1 KafkaUser using the singular operation that only v1beta2 accepts', () => {

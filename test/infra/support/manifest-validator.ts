@@ -12,6 +12,26 @@ const REPO = path.resolve(__dirname, '../../..');
 const K8S_DEFINITIONS = path.resolve(REPO, '../shared/schemas/k8s/v1.27.0-definitions.json');
 const CRD_DIR = path.join(REPO, 'infra/crds');
 const OBJECT_META_REF = 'k8s#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const K8S_REF = (definition: string) => ({ $ref: `k8s#/definitions/io.k8s.api.core.v1.${definition}` });
+
+/**
+ * Knative's CRD leaves its feature-flagged pod-spec fields open (preserve-unknown), although they are
+ * the core Kubernetes types: check them as such, so a typo in a toleration is caught too.
+ */
+const KNATIVE_GATED_FIELDS: Record<string, Json> = {
+  tolerations: { type: 'array', items: K8S_REF('Toleration') },
+  affinity: K8S_REF('Affinity'),
+  nodeSelector: { type: 'object', additionalProperties: { type: 'string' } },
+};
+
+function closeKnativeGatedFields(schema: JsonObject): void {
+  const podSpec = (((schema.properties as JsonObject).spec as JsonObject).properties as JsonObject)
+    .template as JsonObject;
+  const fields = ((podSpec.properties as JsonObject).spec as JsonObject).properties as JsonObject;
+  for (const [field, replacement] of Object.entries(KNATIVE_GATED_FIELDS)) {
+    if (fields[field] !== undefined) fields[field] = replacement;
+  }
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -94,6 +114,7 @@ function crdSchemas(): Map<string, JsonObject> {
         properties.kind = { const: kind };
         properties.metadata = { $ref: OBJECT_META_REF };
         strict.properties = properties;
+        if (group === 'serving.knative.dev' && kind === 'Service') closeKnativeGatedFields(strict);
         strict.required = [
           ...new Set([...((strict.required as string[]) ?? []), 'apiVersion', 'kind', 'metadata']),
         ];
