@@ -10,6 +10,7 @@ import { rawKeyPrefix } from '../../service/domain/buckets';
 import type { Instrument } from '../../service/domain/instruments';
 import { catchAllPipelinesConfig } from '../../service/domain/pipelines-config';
 import { type InstrumentTopics, instrumentTopics } from '../../service/domain/topics';
+import { apdbCreateCommand } from '../constructs/apdb-cli';
 import { CliJob } from '../constructs/cli-job';
 import type { SecretKey } from '../constructs/container-env';
 import { Initializer } from '../constructs/initializer';
@@ -37,6 +38,11 @@ export interface InstrumentChartProps extends ChartProps {
 export function postgresUrlWithSchema(url: string, schema: string): string {
   const separator = url.includes('?') ? '&' : '?';
   return `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+/** A key of the service Secret, which the secret store (Vault) provides; manifests only reference it. */
+export function serviceSecretKey(instrument: Instrument, key: string): SecretKey {
+  return { secretName: `prompt-proto-service-${instrument.slug}-secret`, key };
 }
 
 type Settings = Partial<Record<ServiceSettingName, string>>;
@@ -96,11 +102,7 @@ export class InstrumentChart extends Chart {
       labelsOf,
     };
 
-    // Secrets come from the secret store (Vault) under these names; manifests only reference them.
-    const secret = (key: string): SecretKey => ({
-      secretName: `prompt-proto-service-${instrument.slug}-secret`,
-      key,
-    });
+    const secret = (key: string): SecretKey => serviceSecretKey(instrument, key);
     const credentials: Credentials = {
       AWS_ACCESS_KEY_ID: secret('s3_access_key'),
       AWS_SECRET_ACCESS_KEY: secret('s3_secret_key'),
@@ -178,14 +180,7 @@ export class InstrumentChart extends Chart {
     new CliJob(this, 'ApdbSchema', {
       ...common,
       name: 'create-apdb-schema',
-      command: [
-        'prompt-apdb',
-        'create',
-        '--namespace',
-        d.env.apdbSchemaOf(d.instrument),
-        '--db-url',
-        d.env.postgres.url,
-      ],
+      command: apdbCreateCommand(d.env.apdbSchemaOf(d.instrument), d.env.postgres.url),
       secretEnv: { PGPASSWORD: credentials.PGPASSWORD },
       labels: d.labelsOf('apdb-schema'),
     });

@@ -102,6 +102,17 @@ describe('developer environments', () => {
     ]);
   });
 
+  it('roll out a re-pushed image when the developer bumps the revision', () => {
+    const revised = requestedEnvironments({ developer: 'alice', revision: '7' }).find((e) => e.developer);
+    const ksvc = findObject(
+      synthInstrument(revised as Environment, 'HSC'),
+      'Service',
+      'prompt-proto-service-hsc',
+    );
+    expect(ksvc.spec.template.metadata.annotations.revision).toBe('7');
+    expect(ksvc.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('0');
+  });
+
   it('are written under dist/developers/<name> and have no Argo CD application', () => {
     expect(alice.distPath).toBe('developers/alice');
     expect(alice.argo).toBeUndefined();
