@@ -28,6 +28,7 @@ import {
   type ServiceTuning,
   serviceTuningFor,
 } from '../environments/environment';
+import { assertStrimziApiVersion } from '../environments/strimzi';
 
 export interface InstrumentChartProps extends ChartProps {
   readonly environment: Environment;
@@ -73,6 +74,7 @@ export class InstrumentChart extends Chart {
         `instrument ${instrument.name} is not deployed to ${env.name}: use one of ${env.instruments.join(', ')}`,
       );
     }
+    assertStrimziApiVersion(env.kafka.strimziVersion, env.kafka.strimziApiVersion);
     const labelsOf = (component: string) =>
       componentLabels({ component, instrument: instrument.slug, environment: env.name });
     const namespace = new InstrumentNamespace(this, 'Namespace', {

@@ -60,7 +60,12 @@ export interface KafkaSettings {
   readonly clusterName: string;
   readonly namespace: string;
   readonly bootstrapServers: string;
-  /** v1 for Strimzi ≥ 1.0 (v1beta2 is gone there), v1beta2 before. */
+  /**
+   * Release of the cluster's Strimzi operator; infra/crds/ keeps its CRDs
+   * (`strimzi-<version>-*.yaml`), against which the tests validate this environment's Kafka objects.
+   */
+  readonly strimziVersion: string;
+  /** v1 for Strimzi ≥ 1.0 (v1beta2 is gone there), v1beta2 before; checked against strimziVersion. */
   readonly strimziApiVersion: StrimziApiVersion;
   readonly partitions: number;
   readonly replicas: number;

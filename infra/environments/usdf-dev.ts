@@ -42,6 +42,8 @@ export const USDF_DEV: Environment = {
     clusterName: 'prompt-processing2',
     namespace: 'kafka',
     bootstrapServers: 'prompt-processing2-kafka-bootstrap.kafka:9092',
+    // Upstream's topics and users were v1beta2, which Strimzi 1.0 removed.
+    strimziVersion: '0.49.1',
     strimziApiVersion: 'v1beta2',
     partitions: 1,
     replicas: 3,

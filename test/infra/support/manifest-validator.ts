@@ -95,9 +95,9 @@ function coreKinds(definitions: JsonObject): Map<string, string> {
 }
 
 /** Served versions of every CRD file; files later in name order win (Strimzi 1.2.0 over 0.49.1 for v1). */
-function crdSchemas(): Map<string, JsonObject> {
+function crdSchemas(includeFile: (file: string) => boolean): Map<string, JsonObject> {
   const schemas = new Map<string, JsonObject>();
-  for (const file of readdirSync(CRD_DIR).sort()) {
+  for (const file of readdirSync(CRD_DIR).sort().filter(includeFile)) {
     for (const document of parseAllDocuments(readFileSync(path.join(CRD_DIR, file), 'utf8'))) {
       const crd = document.toJS() as Json;
       if (!isObject(crd) || !isObject(crd.spec) || !isObject(crd.spec.names)) continue;
@@ -127,15 +127,25 @@ function crdSchemas(): Map<string, JsonObject> {
 
 export type ManifestValidator = (manifest: Manifest) => string[];
 
+/** CRD files kept in infra/crds/, in name order. */
+export function crdFiles(): string[] {
+  return readdirSync(CRD_DIR).sort();
+}
+
+export interface ValidatorOptions {
+  /** Use only these CRD files (by name), e.g. one Strimzi release's. @default - every file */
+  readonly crdFiles?: (file: string) => boolean;
+}
+
 /** Builds the validator once (compiling the Argo CD CRD takes a second or two); call it per manifest. */
-export function buildValidator(): ManifestValidator {
+export function buildValidator(options: ValidatorOptions = {}): ManifestValidator {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   const k8s = JSON.parse(readFileSync(K8S_DEFINITIONS, 'utf8')) as { definitions: JsonObject };
   const definitions = strictify(k8s.definitions) as JsonObject;
   ajv.addSchema({ $id: 'k8s', definitions } as AnySchema);
   const core = coreKinds(k8s.definitions);
-  const crds = crdSchemas();
+  const crds = crdSchemas(options.crdFiles ?? (() => true));
   const compiled = new Map<string, ValidateFunction>();
 
   function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
