@@ -1,16 +1,16 @@
 // The cdk8s app (cdk8s.yaml `app:`): synthesizes every shared environment, and a developer's when
-// PP_DEVELOPER is set, into CDK8S_OUTDIR (dist/ by default). `npm run synth -- --developer <name>`
-// sets PP_DEVELOPER through infra/synth-cli.ts.
+// PP_DEVELOPER is set (with its teardown Jobs when PP_TEARDOWN=1), into CDK8S_OUTDIR (dist/ by
+// default). `npm run synth -- --developer <name> [--teardown]` sets these through infra/synth-cli.ts.
 
-import { requestedEnvironments, synthesizeEnvironment } from './synthesize';
+import { synthesize } from './synthesize';
 
 function main(): void {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   const developer = process.env.PP_DEVELOPER || undefined;
   const imageTag = process.env.PP_IMAGE_TAG || undefined;
-  for (const environment of requestedEnvironments({ developer, imageTag })) {
-    synthesizeEnvironment(environment, outdir);
-  }
+  const revision = process.env.PP_REVISION || undefined;
+  const teardown = process.env.PP_TEARDOWN === '1';
+  synthesize({ developer, imageTag, revision, teardown }, outdir);
 }
 
 if (require.main === module) {

@@ -1,6 +1,8 @@
 // The Argo CD Applications of one environment, written to dist/<environment>/argocd/: one per
 // instrument, syncing dist/<environment>/<instrument>/, plus a root Application syncing this folder,
-// so after a one-time `kubectl apply` Argo CD manages its own Applications from git.
+// so after a one-time `kubectl apply` Argo CD manages its own Applications from git. Deleting an
+// instrument's Application (or pruning it after the instrument leaves the code) deletes its objects;
+// deleting the root one deletes nothing else, so a slip there does not take an environment down.
 
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -53,6 +55,7 @@ export class ArgoChart extends Chart {
         name: `prompt-proto-service-${instrument.slug}`,
         path: `${distRoot}/${environment.distPath}/${instrument.slug}`,
         destinationNamespace: environment.namespaceOf(instrument),
+        cascadeDelete: true,
       });
     }
   }

@@ -10,6 +10,7 @@ import { rawKeyPrefix } from '../../service/domain/buckets';
 import type { Instrument } from '../../service/domain/instruments';
 import { catchAllPipelinesConfig } from '../../service/domain/pipelines-config';
 import { type InstrumentTopics, instrumentTopics } from '../../service/domain/topics';
+import { apdbCreateCommand } from '../constructs/apdb-cli';
 import { CliJob } from '../constructs/cli-job';
 import type { SecretKey } from '../constructs/container-env';
 import { Initializer } from '../constructs/initializer';
@@ -27,6 +28,7 @@ import {
   type ServiceTuning,
   serviceTuningFor,
 } from '../environments/environment';
+import { assertStrimziApiVersion } from '../environments/strimzi';
 
 export interface InstrumentChartProps extends ChartProps {
   readonly environment: Environment;
@@ -37,6 +39,11 @@ export interface InstrumentChartProps extends ChartProps {
 export function postgresUrlWithSchema(url: string, schema: string): string {
   const separator = url.includes('?') ? '&' : '?';
   return `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+/** A key of the service Secret, which the secret store (Vault) provides; manifests only reference it. */
+export function serviceSecretKey(instrument: Instrument, key: string): SecretKey {
+  return { secretName: `prompt-proto-service-${instrument.slug}-secret`, key };
 }
 
 type Settings = Partial<Record<ServiceSettingName, string>>;
@@ -67,6 +74,7 @@ export class InstrumentChart extends Chart {
         `instrument ${instrument.name} is not deployed to ${env.name}: use one of ${env.instruments.join(', ')}`,
       );
     }
+    assertStrimziApiVersion(env.kafka.strimziVersion, env.kafka.strimziApiVersion);
     const labelsOf = (component: string) =>
       componentLabels({ component, instrument: instrument.slug, environment: env.name });
     const namespace = new InstrumentNamespace(this, 'Namespace', {
@@ -96,11 +104,7 @@ export class InstrumentChart extends Chart {
       labelsOf,
     };
 
-    // Secrets come from the secret store (Vault) under these names; manifests only reference them.
-    const secret = (key: string): SecretKey => ({
-      secretName: `prompt-proto-service-${instrument.slug}-secret`,
-      key,
-    });
+    const secret = (key: string): SecretKey => serviceSecretKey(instrument, key);
     const credentials: Credentials = {
       AWS_ACCESS_KEY_ID: secret('s3_access_key'),
       AWS_SECRET_ACCESS_KEY: secret('s3_secret_key'),
@@ -110,9 +114,14 @@ export class InstrumentChart extends Chart {
 
     this.kafkaTopics(deployment);
     this.databaseJobs(deployment, repo, credentials);
+    const { observability } = env;
     this.service = this.promptService(deployment, repo, {
       ...credentials,
       AP_KAFKA_PRODUCER_PASSWORD: secret('alert_stream_pass'),
+      // Upstream: a token only when uploading at all, and only where the proxy wants one.
+      ...(observability.sasquatchUrl && observability.sasquatchToken
+        ? { SASQUATCH_TOKEN: secret('sasquatch_token') }
+        : {}),
     });
     new Initializer(this, 'Initializer', {
       serviceName: this.service.name,
@@ -173,14 +182,7 @@ export class InstrumentChart extends Chart {
     new CliJob(this, 'ApdbSchema', {
       ...common,
       name: 'create-apdb-schema',
-      command: [
-        'prompt-apdb',
-        'create',
-        '--namespace',
-        d.env.apdbSchemaOf(d.instrument),
-        '--db-url',
-        d.env.postgres.url,
-      ],
+      command: apdbCreateCommand(d.env.apdbSchemaOf(d.instrument), d.env.postgres.url),
       secretEnv: { PGPASSWORD: credentials.PGPASSWORD },
       labels: d.labelsOf('apdb-schema'),
     });
@@ -217,7 +219,13 @@ export class InstrumentChart extends Chart {
         : { targetBurstCapacity: tuning.targetBurstCapacity }),
       workerTimeoutSeconds: tuning.workerTimeoutSeconds,
       extraTimeoutSeconds: tuning.extraTimeoutSeconds,
+      idleTimeoutSeconds: tuning.idleTimeoutSeconds,
+      responseStartTimeoutSeconds: tuning.responseStartTimeoutSeconds,
+      gpus: tuning.gpus,
+      tolerations: tuning.tolerations,
+      affinity: tuning.affinity,
       maxRevisionTimeoutSeconds: env.knativeMaxRevisionTimeoutSeconds,
+      knativeFeatures: env.knativeFeatures,
       cpu: tuning.cpu,
       memoryRequest: tuning.memoryRequest,
       memoryLimit: tuning.memoryLimit,
@@ -243,6 +251,9 @@ export class InstrumentChart extends Chart {
         AP_KAFKA_TOPIC: topics.alerts,
         AP_KAFKA_PRODUCER_USERNAME: user.userName,
         SERVICE_LOG_LEVELS: tuning.serviceLogLevels,
+        SASQUATCH_URL: env.observability.sasquatchUrl,
+        DAF_BUTLER_SASQUATCH_NAMESPACE: env.observability.sasquatchNamespace,
+        ...(env.observability.mpSkyUrl ? { MP_SKY_URL: env.observability.mpSkyUrl } : {}),
       },
       secretEnv: credentials,
     });

@@ -7,6 +7,8 @@ import { Application } from '../imports/argocd-argoproj.io';
 import { assertDnsLabel } from './names';
 
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** Argo CD deletes an Application's objects before the Application itself when this is present. */
+export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 export interface ArgoApplicationProps {
   readonly name: string;
@@ -21,6 +23,11 @@ export interface ArgoApplicationProps {
   readonly destinationNamespace: string;
   /** Sync on every commit, prune what was removed, undo manual edits. */
   readonly automated: boolean;
+  /**
+   * Deleting the Application deletes what it synced (the namespace included), so removing an
+   * instrument from the code removes it from the cluster instead of orphaning it. @default false
+   */
+  readonly cascadeDelete?: boolean;
   /** @default IN_CLUSTER */
   readonly destinationServer?: string;
   /** @default - none */
@@ -37,7 +44,12 @@ export class ArgoApplication extends Construct {
     }
     this.name = assertDnsLabel(props.name, 'application name');
     new Application(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels: props.labels ?? {} },
+      metadata: {
+        name: this.name,
+        namespace: props.namespace,
+        labels: props.labels ?? {},
+        ...(props.cascadeDelete ? { finalizers: [CASCADE_FINALIZER] } : {}),
+      },
       spec: {
         project: props.project,
         source: { repoUrl: props.repoURL, targetRevision: props.targetRevision, path: props.path },

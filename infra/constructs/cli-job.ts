@@ -1,6 +1,7 @@
-// A Job that runs one of the project's CLIs from the service image as an Argo CD Sync hook: it runs
-// on every sync, before the service (wave -1), and the previous run is deleted first. The CLIs are
-// idempotent (create-if-missing, migrate-to-head), so re-running on every sync is safe.
+// A Job that runs one of the project's CLIs from the service image, by default as an Argo CD Sync
+// hook: it runs on every sync, before the service (wave -1), and the previous run is deleted first.
+// The hook CLIs are idempotent (create-if-missing, migrate-to-head), so re-running on every sync is
+// safe. One-shot Jobs applied by hand (a developer's teardown) are plain Jobs.
 
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -37,6 +38,8 @@ export interface CliJobProps {
   readonly labels?: Record<string, string>;
   /** @default - the namespace's default service account */
   readonly serviceAccountName?: string;
+  /** Run as an Argo CD Sync hook on every sync; false for a Job applied once by hand. @default true */
+  readonly syncHook?: boolean;
 }
 
 export class CliJob extends Construct {
@@ -60,7 +63,7 @@ export class CliJob extends Construct {
         name: this.name,
         namespace: props.namespace,
         labels: props.labels ?? {},
-        annotations: SYNC_HOOK_ANNOTATIONS,
+        ...(props.syncHook === false ? {} : { annotations: SYNC_HOOK_ANNOTATIONS }),
       },
       spec: {
         backoffLimit: 6,

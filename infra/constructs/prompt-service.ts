@@ -1,8 +1,10 @@
 // The prompt service of one instrument as a Knative Service, covering upstream's
 // charts/prompt-proto-service surface: one request per pod, autoscaling and queue-proxy annotations,
-// the request timeout derived from the worker timeout, resources, the local-repo emptyDir, env from
-// the service's config schema and credentials from a Secret.
+// the request timeouts derived from the worker timeout, resources (GPUs included), tolerations and
+// affinity behind Knative's feature flags, the local-repo emptyDir, env from the service's config
+// schema, credentials from a Secret (as env, or as mounted files).
 
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   SERVICE_CONFIG_ENTRIES,
@@ -15,14 +17,23 @@ import {
   ServiceSpecTemplateSpecContainersResourcesLimits as Quantity,
 } from '../imports/serving.knative.dev';
 import { renderEnv, type SecretKey } from './container-env';
+import { assertKnativeFeatures, type GatedField, type KnativeFeature } from './knative-features';
 import { assertDnsLabel, type ComponentLabels, componentLabels } from './names';
 import { RESTRICTED_CONTAINER } from './restricted-pod';
+import { secretFiles } from './secret-files';
 
 /** Upstream caps the request timeout here whatever the worker timeout. */
 export const MAX_REQUEST_TIMEOUT_SECONDS = 1200;
 /** Knative's own default for config-defaults max-revision-timeout-seconds. */
 export const KNATIVE_DEFAULT_MAX_REVISION_TIMEOUT_SECONDS = 600;
 export const LOCAL_REPOS_PATH = '/tmp-butler';
+/** The extended resource NVIDIA's device plugin advertises; GPU nodes carry a taint of this key. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+/**
+ * Tolerates the GPU nodes' taint whatever its value (upstream hsc-gpu tolerated `nvidia.com/gpu`
+ * with an empty value; clusters also use `present` or `true`).
+ */
+export const GPU_TOLERATION: k8s.Toleration = { key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' };
 
 /** Resources of Knative's queue-proxy sidecar, set through annotations. */
 export interface QueueProxyResources {
@@ -74,6 +85,10 @@ export interface PromptServiceProps {
   readonly extraTimeoutSeconds?: number;
   /** The cluster's Knative max-revision-timeout-seconds. @default 600 */
   readonly maxRevisionTimeoutSeconds?: number;
+  /** Seconds a request may send nothing once started (upstream knative.idleTimeout). @default - the request timeout */
+  readonly idleTimeoutSeconds?: number;
+  /** Seconds until a request's first response byte (upstream knative.responseStartTimeout). @default - the request timeout */
+  readonly responseStartTimeoutSeconds?: number;
   /** CPU request and limit. @default '1' */
   readonly cpu?: string;
   /** @default '2Gi' */
@@ -82,6 +97,23 @@ export interface PromptServiceProps {
   readonly memoryLimit?: string;
   /** Ephemeral-storage request and limit. @default '5Gi' */
   readonly ephemeralStorage?: string;
+  /** NVIDIA GPUs per pod: sets the nvidia.com/gpu limit and tolerates the GPU nodes' taint. @default 0 */
+  readonly gpus?: number;
+  /** Taints the pods tolerate; needs Knative's kubernetes.podspec-tolerations. @default - none */
+  readonly tolerations?: readonly k8s.Toleration[];
+  /** Node and pod (anti-)affinity; needs Knative's kubernetes.podspec-affinity. @default - none */
+  readonly affinity?: k8s.Affinity;
+  /** Knative config-features flags enabled on the cluster. @default - none: Knative's defaults */
+  readonly knativeFeatures?: readonly KnativeFeature[];
+  /** Secret key holding an AWS shared-credentials file, mounted at /app/s3/credentials. @default - none */
+  readonly s3CredentialsFile?: SecretKey;
+  /**
+   * Secret key holding a Butler config (butler.yaml) that redirects to the central repo; CENTRAL_REPO
+   * or READ_CENTRAL_REPO must then name `centralRepoFileDir`. @default - none
+   */
+  readonly centralRepoFile?: SecretKey;
+  /** Directory the central repo's butler.yaml is mounted in. @default '/app/central-repo' */
+  readonly centralRepoFileDir?: string;
   /** Size limit of the /tmp-butler emptyDir holding local repos. @default '5Gi' */
   readonly localRepoSizeLimit?: string;
   /** @default DEFAULT_QUEUE_PROXY_RESOURCES */
@@ -110,6 +142,7 @@ export class PromptService extends Construct {
     const maxRevisionTimeout =
       props.maxRevisionTimeoutSeconds ?? KNATIVE_DEFAULT_MAX_REVISION_TIMEOUT_SECONDS;
     const utilization = props.targetUtilizationPercentage ?? 80;
+    const gpus = props.gpus ?? 0;
 
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new Error(`container concurrency (${concurrency}) must be a whole number of at least 1`);
@@ -122,6 +155,9 @@ export class PromptService extends Construct {
         `max-scale (${maxScale}) is below min-scale (${minScale}): raise maxScale or lower minScale`,
       );
     }
+    if (!Number.isInteger(gpus) || gpus < 0) {
+      throw new Error(`gpus (${gpus}) must be a whole number of at least 0`);
+    }
     if (utilization <= 0 || utilization > 100) {
       throw new Error(`target utilization (${utilization}%) must be in (0, 100]`);
     }
@@ -133,6 +169,19 @@ export class PromptService extends Construct {
           'or raise max-revision-timeout-seconds in config-defaults',
       );
     }
+    // Knative's limits: a response must start within the request timeout; idleness is capped by the cluster.
+    const responseStartTimeout = boundedSeconds(
+      'response-start timeout',
+      props.responseStartTimeoutSeconds ?? this.timeoutSeconds,
+      this.timeoutSeconds,
+      'the request timeout',
+    );
+    const idleTimeout = boundedSeconds(
+      'idle timeout',
+      props.idleTimeoutSeconds ?? this.timeoutSeconds,
+      maxRevisionTimeout,
+      "the cluster's max-revision-timeout-seconds",
+    );
 
     this.name = assertDnsLabel(`prompt-proto-service-${props.instrument.slug}`, 'service name');
     this.namespace = assertDnsLabel(props.namespace, 'namespace');
@@ -143,8 +192,26 @@ export class PromptService extends Construct {
       environment: props.environment,
     };
 
+    const owner = `prompt service ${props.instrument.name}`;
+    const scheduling = podScheduling(owner, props);
+    const files = secretFiles(props);
+    if (files.env.AWS_SHARED_CREDENTIALS_FILE && props.env.AWS_SHARED_CREDENTIALS_FILE !== undefined) {
+      throw new Error(
+        `${owner}: AWS_SHARED_CREDENTIALS_FILE is set by s3CredentialsFile: remove it from env`,
+      );
+    }
+    if (files.centralRepoDir !== undefined) {
+      const repos = [props.env.CENTRAL_REPO, props.env.READ_CENTRAL_REPO];
+      if (!repos.includes(files.centralRepoDir)) {
+        throw new Error(
+          `${owner}: the central repo's butler.yaml is mounted at ${files.centralRepoDir} but neither ` +
+            `CENTRAL_REPO (${props.env.CENTRAL_REPO}) nor READ_CENTRAL_REPO names it: set one to ${files.centralRepoDir}`,
+        );
+      }
+    }
+
     const env = renderEnv({
-      owner: `prompt service ${props.instrument.name}`,
+      owner,
       entries: SERVICE_CONFIG_ENTRIES,
       schema: serviceConfigSchema,
       values: {
@@ -155,6 +222,7 @@ export class PromptService extends Construct {
         WORKER_TIMEOUT: String(workerTimeout),
         LOCAL_REPOS: LOCAL_REPOS_PATH,
         ...props.env,
+        ...files.env,
       },
       secrets: props.secretEnv ?? {},
       complete: true,
@@ -198,9 +266,10 @@ export class PromptService extends Construct {
           spec: {
             containerConcurrency: concurrency,
             timeoutSeconds: this.timeoutSeconds,
-            idleTimeoutSeconds: this.timeoutSeconds,
-            responseStartTimeoutSeconds: this.timeoutSeconds,
+            idleTimeoutSeconds: idleTimeout,
+            responseStartTimeoutSeconds: responseStartTimeout,
             enableServiceLinks: true,
+            ...scheduling,
             ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
             containers: [
               {
@@ -219,12 +288,14 @@ export class PromptService extends Construct {
                     cpu: Quantity.fromString(cpu),
                     memory: Quantity.fromString(props.memoryLimit ?? '8Gi'),
                     'ephemeral-storage': Quantity.fromString(ephemeral),
+                    ...(gpus > 0 ? { [GPU_RESOURCE]: Quantity.fromString(String(gpus)) } : {}),
                   },
                 },
                 volumeMounts: [
                   { name: 'ephemeral', mountPath: LOCAL_REPOS_PATH },
                   // The root filesystem is read-only; temporary files go here.
                   { name: 'tmp', mountPath: '/tmp' },
+                  ...files.volumeMounts,
                 ],
                 securityContext: RESTRICTED_CONTAINER,
               },
@@ -232,6 +303,7 @@ export class PromptService extends Construct {
             volumes: [
               { name: 'ephemeral', emptyDir: { sizeLimit: props.localRepoSizeLimit ?? '5Gi' } },
               { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+              ...files.volumes,
             ],
           },
         },
@@ -243,4 +315,33 @@ export class PromptService extends Construct {
 /** Upstream's rule: twice the worker timeout plus a margin, capped at 1200 s. */
 export function requestTimeoutSeconds(workerTimeoutSeconds: number, extraTimeoutSeconds: number): number {
   return Math.min(MAX_REQUEST_TIMEOUT_SECONDS, 2 * workerTimeoutSeconds + extraTimeoutSeconds);
+}
+
+function boundedSeconds(what: string, seconds: number, max: number, maxName: string): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > max) {
+    throw new Error(`${what} (${seconds} s) must be a whole number of seconds from 1 to ${maxName} (${max})`);
+  }
+  return seconds;
+}
+
+/** Tolerations (the GPU taint's included) and affinity, checked against the cluster's Knative flags. */
+function podScheduling(
+  owner: string,
+  props: PromptServiceProps,
+): { tolerations?: Record<string, unknown>[]; affinity?: Record<string, unknown> } {
+  const tolerations = [...(props.tolerations ?? [])];
+  if ((props.gpus ?? 0) > 0 && !tolerations.some((t) => t.key === GPU_RESOURCE)) {
+    tolerations.push(GPU_TOLERATION);
+  }
+  const gated: GatedField[] = [];
+  if (tolerations.length > 0) gated.push({ field: 'tolerations', feature: 'kubernetes.podspec-tolerations' });
+  if (props.affinity) gated.push({ field: 'affinity', feature: 'kubernetes.podspec-affinity' });
+  assertKnativeFeatures(owner, gated, props.knativeFeatures ?? []);
+  const json = (value: Record<string, unknown> | undefined) => value ?? {};
+  return {
+    ...(tolerations.length > 0
+      ? { tolerations: tolerations.map((t) => json(k8s.toJson_Toleration(t))) }
+      : {}),
+    ...(props.affinity ? { affinity: json(k8s.toJson_Affinity(props.affinity)) } : {}),
+  };
 }

@@ -2,7 +2,7 @@
 // charts/prompt-proto-service/values.yaml and the per-instrument applications/*/values.yaml.
 
 import type { InstrumentName } from '../../service/domain/instruments';
-import type { ServiceTuning } from './environment';
+import type { ObservabilitySettings, ServiceTuning } from './environment';
 
 export const SERVICE_IMAGE_REPOSITORY = 'ghcr.io/lsst-dm/prompt-service';
 
@@ -38,4 +38,12 @@ export const INSTRUMENT_DEFAULTS: Partial<Record<InstrumentName, Partial<Service
   LSSTComCam: { minScale: 3, maxScale: 30 },
   LSSTCam: { minScale: 3, maxScale: 600 },
   HSC: { minScale: 3, maxScale: 100 },
+};
+
+/** Upstream chart defaults: no metrics upload, the `lsst.prompt` namespace, token auth when uploading. */
+export const OBSERVABILITY_DEFAULTS: ObservabilitySettings = {
+  sasquatchUrl: '',
+  sasquatchNamespace: 'lsst.prompt',
+  sasquatchToken: true,
+  mpSkyUrl: '',
 };

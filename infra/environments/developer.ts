@@ -13,6 +13,8 @@ const MAX_DEVELOPER_NAME_LENGTH = 20;
 export interface DeveloperOptions {
   /** Image tag to deploy (a branch build such as `DM-12345-latest`). @default 'latest' */
   readonly imageTag?: string;
+  /** The services' `revision` annotation; change it to roll out a re-pushed tag. @default - shared dev's */
+  readonly revision?: string;
 }
 
 /** Throws unless `name` can prefix Kubernetes names, topics, buckets and schemas. */
@@ -28,7 +30,11 @@ export function validateDeveloperName(name: string): void {
 export function developerEnvironment(name: string, options: DeveloperOptions = {}): Environment {
   validateDeveloperName(name);
   const prefix = `dev-${name}-`;
-  const scaleToZero: Partial<ServiceTuning> = { minScale: 0, maxScale: 5 };
+  const scaleToZero: Partial<ServiceTuning> = {
+    minScale: 0,
+    maxScale: 5,
+    ...(options.revision === undefined ? {} : { revision: options.revision }),
+  };
   const shared = USDF_DEV;
   return {
     ...shared,

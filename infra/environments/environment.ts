@@ -2,8 +2,10 @@
 // store and Postgres it talks to, how the prompt service is tuned, and how Argo CD syncs it.
 // Upstream kept this in Helm values files; here the compiler checks every field.
 
+import type { k8s } from 'cdk8s-plus-27';
 import { type Buckets, bucketNames } from '../../service/domain/buckets';
 import type { Instrument, InstrumentName, PipelineDefaults } from '../../service/domain/instruments';
+import type { KnativeFeature } from '../constructs/knative-features';
 
 export type StrimziApiVersion = 'v1' | 'v1beta2';
 export type PullPolicy = 'Always' | 'IfNotPresent';
@@ -18,6 +20,10 @@ export interface ServiceTuning {
   readonly containerConcurrency: number;
   readonly workerTimeoutSeconds: number;
   readonly extraTimeoutSeconds: number;
+  /** Knative idleTimeoutSeconds; undefined uses the request timeout (upstream's 0). */
+  readonly idleTimeoutSeconds?: number;
+  /** Knative responseStartTimeoutSeconds; undefined uses the request timeout (upstream's 0). */
+  readonly responseStartTimeoutSeconds?: number;
   readonly workerRestartFreq: number;
   readonly workerGracePeriodSeconds: number;
   readonly cpu: string;
@@ -25,6 +31,12 @@ export interface ServiceTuning {
   readonly memoryLimit: string;
   readonly ephemeralStorage: string;
   readonly localRepoSizeLimit: string;
+  /** NVIDIA GPUs per pod (upstream knative.gpu/gpuRequest); tolerates the GPU taint. */
+  readonly gpus?: number;
+  /** Needs `kubernetes.podspec-tolerations` in the environment's knativeFeatures. */
+  readonly tolerations?: readonly k8s.Toleration[];
+  /** Needs `kubernetes.podspec-affinity` in the environment's knativeFeatures. */
+  readonly affinity?: k8s.Affinity;
   readonly imageTimeoutSeconds: number;
   readonly messageExpirationSeconds: number;
   readonly preloadPaddingArcsec: number;
@@ -48,7 +60,12 @@ export interface KafkaSettings {
   readonly clusterName: string;
   readonly namespace: string;
   readonly bootstrapServers: string;
-  /** v1 for Strimzi ≥ 1.0 (v1beta2 is gone there), v1beta2 before. */
+  /**
+   * Release of the cluster's Strimzi operator; infra/crds/ keeps its CRDs
+   * (`strimzi-<version>-*.yaml`), against which the tests validate this environment's Kafka objects.
+   */
+  readonly strimziVersion: string;
+  /** v1 for Strimzi ≥ 1.0 (v1beta2 is gone there), v1beta2 before; checked against strimziVersion. */
   readonly strimziApiVersion: StrimziApiVersion;
   readonly partitions: number;
   readonly replicas: number;
@@ -70,6 +87,18 @@ export interface ObjectStoreSettings {
   readonly bucketBase: string;
   /** Give every instrument buckets of its own. */
   readonly bucketsPerInstrument: boolean;
+}
+
+/** Where the service reports metrics and asks for solar-system objects (upstream sasquatch.*, MP_SKY_URL). */
+export interface ObservabilitySettings {
+  /** Sasquatch REST proxy for metrics; '' disables the upload. */
+  readonly sasquatchUrl: string;
+  /** DAF_BUTLER_SASQUATCH_NAMESPACE. */
+  readonly sasquatchNamespace: string;
+  /** Authenticate with the `sasquatch_token` key of the service Secret (upstream auth_env). */
+  readonly sasquatchToken: boolean;
+  /** Solar-system ephemeris service; '' leaves MP_SKY_URL unset. */
+  readonly mpSkyUrl: string;
 }
 
 export interface PostgresSettings {
@@ -109,9 +138,12 @@ export interface Environment {
   readonly image: ImageSettings;
   /** Knative `config-defaults` max-revision-timeout-seconds on this cluster. */
   readonly knativeMaxRevisionTimeoutSeconds: number;
+  /** Knative `config-features` flags enabled on this cluster (tolerations and affinity need theirs). */
+  readonly knativeFeatures: readonly KnativeFeature[];
   readonly kafka: KafkaSettings;
   readonly objectStore: ObjectStoreSettings;
   readonly postgres: PostgresSettings;
+  readonly observability: ObservabilitySettings;
   /** Path of the central repo inside the users bucket. */
   readonly centralRepoPath: string;
   /** Central repo to read calibs and templates from when it is not the one outputs go to. */

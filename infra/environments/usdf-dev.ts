@@ -4,8 +4,16 @@
 
 import { USDF_DEV_BUCKET_BASE } from '../../service/domain/buckets';
 import { INSTRUMENT_NAMES, type Instrument } from '../../service/domain/instruments';
-import { CHART_DEFAULTS, INSTRUMENT_DEFAULTS, SERVICE_IMAGE_REPOSITORY } from './chart-defaults';
+import {
+  CHART_DEFAULTS,
+  INSTRUMENT_DEFAULTS,
+  OBSERVABILITY_DEFAULTS,
+  SERVICE_IMAGE_REPOSITORY,
+} from './chart-defaults';
 import type { ArgoSettings, Environment } from './environment';
+
+/** USDF's dev Sasquatch REST proxy (upstream dev and prod both uploaded there, anonymously). */
+export const USDF_SASQUATCH_URL = 'https://usdf-rsp-dev.slac.stanford.edu/sasquatch-rest-proxy';
 
 export const PROJECT_REPO_URL = 'https://github.com/lsst-dm/prompt-processing-ts.git';
 
@@ -28,10 +36,14 @@ export const USDF_DEV: Environment = {
   image: { repository: SERVICE_IMAGE_REPOSITORY, tag: 'latest', pullPolicy: 'Always' },
   // USDF raised Knative's cap so a 900 s worker timeout fits (upstream ran 1200 s).
   knativeMaxRevisionTimeoutSeconds: 1200,
+  // Upstream's chart used an initContainer and its hsc-gpu service tolerations on this cluster.
+  knativeFeatures: ['kubernetes.podspec-init-containers', 'kubernetes.podspec-tolerations'],
   kafka: {
     clusterName: 'prompt-processing2',
     namespace: 'kafka',
     bootstrapServers: 'prompt-processing2-kafka-bootstrap.kafka:9092',
+    // Upstream's topics and users were v1beta2, which Strimzi 1.0 removed.
+    strimziVersion: '0.49.1',
     strimziApiVersion: 'v1beta2',
     partitions: 1,
     replicas: 3,
@@ -46,6 +58,7 @@ export const USDF_DEV: Environment = {
     bucketsPerInstrument: false,
   },
   postgres: { url: 'postgresql://rubin@usdf-prompt-processing-dev.slac.stanford.edu:5432/lsst-devl' },
+  observability: { ...OBSERVABILITY_DEFAULTS, sasquatchUrl: USDF_SASQUATCH_URL, sasquatchToken: false },
   centralRepoPath: 'central_repo_2',
   argo: USDF_ARGO,
   suspendInitializerCron: true,

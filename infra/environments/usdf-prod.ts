@@ -23,6 +23,10 @@ export const USDF_PROD: Environment = {
   },
   objectStore: { ...USDF_DEV.objectStore, bucketBase: USDF_PROD_BUCKET_BASE },
   postgres: { url: 'postgresql://rubin@usdf-prompt-processing.slac.stanford.edu:5432/lsst-prod' },
+  // Upstream's chart used an initContainer here; nothing shows tolerations were enabled.
+  knativeFeatures: ['kubernetes.podspec-init-containers'],
+  // Upstream prod uploaded to the same proxy as dev, under its own namespace.
+  observability: { ...USDF_DEV.observability, sasquatchNamespace: 'lsst.prompt.prod' },
   centralRepoPath: 'central_repo',
   argo: { ...USDF_ARGO, automated: false },
   suspendInitializerCron: false,

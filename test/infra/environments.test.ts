@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { developerEnvironment, validateDeveloperName } from '../../infra/environments/developer';
 import { bucketsFor, type Environment } from '../../infra/environments/environment';
+import { assertStrimziApiVersion, servedStrimziApiVersions } from '../../infra/environments/strimzi';
 import { USDF_DEV } from '../../infra/environments/usdf-dev';
 import { USDF_PROD } from '../../infra/environments/usdf-prod';
 import { requestedEnvironments } from '../../infra/synthesize';
@@ -102,6 +103,17 @@ describe('developer environments', () => {
     ]);
   });
 
+  it('roll out a re-pushed image when the developer bumps the revision', () => {
+    const revised = requestedEnvironments({ developer: 'alice', revision: '7' }).find((e) => e.developer);
+    const ksvc = findObject(
+      synthInstrument(revised as Environment, 'HSC'),
+      'Service',
+      'prompt-proto-service-hsc',
+    );
+    expect(ksvc.spec.template.metadata.annotations.revision).toBe('7');
+    expect(ksvc.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('0');
+  });
+
   it('are written under dist/developers/<name> and have no Argo CD application', () => {
     expect(alice.distPath).toBe('developers/alice');
     expect(alice.argo).toBeUndefined();
@@ -169,6 +181,35 @@ describe('instrument lookup', () => {
   it('fails on an unknown instrument with the names that exist', () => {
     expect(() => instrumentByName('LSSTCam-imSim')).toThrow(
       'unknown instrument "LSSTCam-imSim": use one of LATISS, LSSTComCam, LSSTCam, HSC',
+    );
+  });
+});
+
+describe('strimzi API version per environment', () => {
+  it("is served by the environment's Strimzi release: v1 from 0.49, v1beta2 until 1.0", () => {
+    expect(servedStrimziApiVersions('0.45.0')).toEqual(['v1beta2']);
+    expect(servedStrimziApiVersions('0.49.1')).toEqual(['v1', 'v1beta2']);
+    expect(servedStrimziApiVersions('1.2.0')).toEqual(['v1']);
+    for (const environment of [USDF_DEV, USDF_PROD]) {
+      expect(servedStrimziApiVersions(environment.kafka.strimziVersion)).toContain(
+        environment.kafka.strimziApiVersion,
+      );
+    }
+  });
+
+  it('fails on v1beta2 with Strimzi 1.x, naming the version to use', () => {
+    const upgraded = { ...USDF_DEV, kafka: { ...USDF_DEV.kafka, strimziVersion: '1.2.0' } };
+    expect(() => synthInstrument(upgraded, 'LATISS')).toThrow(
+      "strimzi 1.2.0 does not serve kafka.strimzi.io/v1beta2: set strimziApiVersion to 'v1', or correct strimziVersion",
+    );
+  });
+
+  it('fails on v1 before Strimzi 0.49 and on a version that is not a release number', () => {
+    expect(() => assertStrimziApiVersion('0.45.0', 'v1')).toThrow(
+      "strimzi 0.45.0 does not serve kafka.strimzi.io/v1: set strimziApiVersion to 'v1beta2'",
+    );
+    expect(() => assertStrimziApiVersion('latest', 'v1')).toThrow(
+      'strimzi version "latest" is not MAJOR.MINOR.PATCH',
     );
   });
 });

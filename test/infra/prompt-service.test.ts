@@ -102,6 +102,10 @@ describe('PromptService in shared dev (upstream chart values)', () => {
     expect(annotations.revision).toBe('1');
   });
 
+  it('keeps service links, as upstream', () => {
+    expect(template.spec.enableServiceLinks).toBe(true);
+  });
+
   it('pulls dev images every start and names topics, buckets and the APDB schema for the instrument', () => {
     expect(container.image).toBe('ghcr.io/lsst-dm/prompt-service:latest');
     expect(container.imagePullPolicy).toBe('Always');
@@ -237,5 +241,199 @@ describe('PromptService validation', () => {
   it('fails on a negative min-scale and a zero concurrency', () => {
     expect(() => synthService({ minScale: -1 })).toThrow(/min-scale \(-1\) must be a whole number/);
     expect(() => synthService({ containerConcurrency: 0 })).toThrow(/container concurrency \(0\)/);
+  });
+});
+
+describe('PromptService scheduling (tolerations, affinity, GPUs)', () => {
+  const affinity = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-role', operator: 'In', values: ['pp'] }] }],
+      },
+    },
+  };
+  const bothFlags = ['kubernetes.podspec-tolerations', 'kubernetes.podspec-affinity'] as const;
+
+  it('renders tolerations and affinity where the cluster enables their Knative flags', () => {
+    const toleration = { key: 'dedicated', operator: 'Equal', value: 'pp', effect: 'NoSchedule' };
+    const spec = synthService({ tolerations: [toleration], affinity, knativeFeatures: bothFlags }).spec
+      .template.spec;
+    expect(spec.tolerations).toEqual([toleration]);
+    expect(spec.affinity).toEqual(affinity);
+  });
+
+  it('leaves tolerations and affinity out by default, so no flag is needed', () => {
+    const spec = synthService().spec.template.spec;
+    expect(spec).not.toHaveProperty('tolerations');
+    expect(spec).not.toHaveProperty('affinity');
+    expect(spec.containers[0].resources.limits).not.toHaveProperty('nvidia.com/gpu');
+  });
+
+  it('asks for GPUs with the nvidia.com/gpu limit and tolerates the GPU taint (upstream hsc-gpu)', () => {
+    const spec = synthService({ gpus: 1, knativeFeatures: bothFlags }).spec.template.spec;
+    expect(spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  it('keeps a GPU toleration given explicitly instead of adding a second one', () => {
+    const own = { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' };
+    const spec = synthService({ gpus: 2, tolerations: [own], knativeFeatures: bothFlags }).spec.template.spec;
+    expect(spec.tolerations).toEqual([own]);
+    expect(spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('2');
+  });
+
+  it('fails on tolerations when the cluster has not enabled kubernetes.podspec-tolerations', () => {
+    expect(() => synthService({ gpus: 1 })).toThrow(
+      'prompt service LATISS: tolerations needs kubernetes.podspec-tolerations: set the flag to "enabled" ' +
+        "in the config-features ConfigMap (knative-serving namespace) and list it in the environment's " +
+        'knativeFeatures, or drop the field',
+    );
+  });
+
+  it('fails on affinity when the cluster has not enabled kubernetes.podspec-affinity', () => {
+    expect(() => synthService({ affinity, knativeFeatures: ['kubernetes.podspec-tolerations'] })).toThrow(
+      /affinity needs kubernetes.podspec-affinity/,
+    );
+  });
+
+  it('fails on a fractional or negative GPU count', () => {
+    expect(() => synthService({ gpus: -1 })).toThrow('gpus (-1) must be a whole number of at least 0');
+    expect(() => synthService({ gpus: 0.5 })).toThrow(/gpus \(0.5\)/);
+  });
+});
+
+describe('PromptService request timeouts', () => {
+  it('defaults the idle and response-start timeouts to the request timeout, as upstream', () => {
+    const spec = synthService({ workerTimeoutSeconds: 300 }).spec.template.spec;
+    expect([spec.timeoutSeconds, spec.idleTimeoutSeconds, spec.responseStartTimeoutSeconds]).toEqual([
+      610, 610, 610,
+    ]);
+  });
+
+  it('takes explicit idle and response-start timeouts', () => {
+    const spec = synthService({ idleTimeoutSeconds: 60, responseStartTimeoutSeconds: 300 }).spec.template
+      .spec;
+    expect(spec.idleTimeoutSeconds).toBe(60);
+    expect(spec.responseStartTimeoutSeconds).toBe(300);
+  });
+
+  it('fails when the response-start timeout exceeds the request timeout or the idle timeout the cap', () => {
+    expect(() => synthService({ workerTimeoutSeconds: 100, responseStartTimeoutSeconds: 211 })).toThrow(
+      'response-start timeout (211 s) must be a whole number of seconds from 1 to the request timeout (210)',
+    );
+    expect(() => synthService({ idleTimeoutSeconds: 1201 })).toThrow(
+      "idle timeout (1201 s) must be a whole number of seconds from 1 to the cluster's max-revision-timeout-seconds (1200)",
+    );
+  });
+});
+
+describe('PromptService credential files (upstream s3.cred_file_auth, registry.centralRepoFile)', () => {
+  const secret = (key: string) => ({ secretName: 'prompt-proto-service-latiss-secret', key });
+
+  it('mounts the S3 credentials file read-only and points AWS_SHARED_CREDENTIALS_FILE at it', () => {
+    const ksvc = synthService({ s3CredentialsFile: secret('s3_credentials_file') });
+    const spec = ksvc.spec.template.spec;
+    expect(spec.volumes).toContainEqual({
+      name: 's3-credentials-file',
+      secret: {
+        secretName: 'prompt-proto-service-latiss-secret',
+        defaultMode: 0o444,
+        items: [{ key: 's3_credentials_file', path: 'credentials' }],
+      },
+    });
+    expect(spec.containers[0].volumeMounts).toContainEqual({
+      name: 's3-credentials-file',
+      mountPath: '/app/s3',
+      readOnly: true,
+    });
+    expect(envOf(ksvc).get('AWS_SHARED_CREDENTIALS_FILE')?.value).toBe('/app/s3/credentials');
+  });
+
+  it("mounts the central repo's butler.yaml where CENTRAL_REPO points", () => {
+    const ksvc = synthService({
+      env: { ...REQUIRED_ENV, CENTRAL_REPO: '/app/central-repo' },
+      centralRepoFile: secret('central_repo_file'),
+    });
+    const spec = ksvc.spec.template.spec;
+    expect(spec.volumes).toContainEqual({
+      name: 'central-repo-file',
+      secret: {
+        secretName: 'prompt-proto-service-latiss-secret',
+        defaultMode: 0o444,
+        items: [{ key: 'central_repo_file', path: 'butler.yaml' }],
+      },
+    });
+    expect(spec.containers[0].volumeMounts).toContainEqual({
+      name: 'central-repo-file',
+      mountPath: '/app/central-repo',
+      readOnly: true,
+    });
+  });
+
+  it('mounts neither file by default', () => {
+    const names = synthService().spec.template.spec.volumes.map((v: { name: string }) => v.name);
+    expect(names).toEqual(['ephemeral', 'tmp']);
+  });
+
+  it('fails when neither CENTRAL_REPO nor READ_CENTRAL_REPO names the mounted butler.yaml', () => {
+    expect(() =>
+      synthService({ centralRepoFile: secret('central_repo_file'), centralRepoFileDir: '/app/repo' }),
+    ).toThrow(
+      "the central repo's butler.yaml is mounted at /app/repo but neither CENTRAL_REPO (s3://users/central_repo) " +
+        'nor READ_CENTRAL_REPO names it: set one to /app/repo',
+    );
+  });
+
+  it('fails when AWS_SHARED_CREDENTIALS_FILE is also given as env', () => {
+    expect(() =>
+      synthService({
+        env: { ...REQUIRED_ENV, AWS_SHARED_CREDENTIALS_FILE: '/elsewhere' },
+        s3CredentialsFile: secret('s3_credentials_file'),
+      }),
+    ).toThrow(/AWS_SHARED_CREDENTIALS_FILE is set by s3CredentialsFile: remove it from env/);
+  });
+});
+
+describe('PromptService metrics and ephemeris settings', () => {
+  it('uploads metrics anonymously in dev and prod, under their own namespaces, with no MP_SKY_URL', () => {
+    const dev = envOf(findObject(synthInstrument(USDF_DEV, 'HSC'), 'Service', 'prompt-proto-service-hsc'));
+    const prod = envOf(
+      findObject(synthInstrument(USDF_PROD, 'LATISS'), 'Service', 'prompt-proto-service-latiss'),
+    );
+    expect(dev.get('SASQUATCH_URL')?.value).toBe(
+      'https://usdf-rsp-dev.slac.stanford.edu/sasquatch-rest-proxy',
+    );
+    expect(dev.get('DAF_BUTLER_SASQUATCH_NAMESPACE')?.value).toBe('lsst.prompt');
+    expect(prod.get('DAF_BUTLER_SASQUATCH_NAMESPACE')?.value).toBe('lsst.prompt.prod');
+    for (const env of [dev, prod]) {
+      expect(env.has('SASQUATCH_TOKEN')).toBe(false);
+      expect(env.has('MP_SKY_URL')).toBe(false);
+    }
+  });
+
+  it('takes the Sasquatch token from the service secret and sets MP_SKY_URL where configured', () => {
+    const environment = {
+      ...USDF_DEV,
+      observability: {
+        ...USDF_DEV.observability,
+        sasquatchToken: true,
+        mpSkyUrl: 'http://mpsky.example:9000',
+      },
+    };
+    const env = envOf(findObject(synthInstrument(environment, 'HSC'), 'Service', 'prompt-proto-service-hsc'));
+    expect(env.get('SASQUATCH_TOKEN')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'prompt-proto-service-hsc-secret', key: 'sasquatch_token' },
+    });
+    expect(env.get('MP_SKY_URL')?.value).toBe('http://mpsky.example:9000');
+  });
+
+  it('asks for no token when metrics upload is off, whatever the token setting (upstream)', () => {
+    const environment = {
+      ...USDF_DEV,
+      observability: { ...USDF_DEV.observability, sasquatchUrl: '', sasquatchToken: true },
+    };
+    const env = envOf(findObject(synthInstrument(environment, 'HSC'), 'Service', 'prompt-proto-service-hsc'));
+    expect(env.get('SASQUATCH_URL')?.value).toBe('');
+    expect(env.has('SASQUATCH_TOKEN')).toBe(false);
   });
 });

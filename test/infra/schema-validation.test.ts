@@ -7,7 +7,7 @@ import { BRIDGE_CONFIG_ENTRIES } from '../../service/config/bridge-config';
 import { FAN_OUT_CONFIG_ENTRIES } from '../../service/config/fanout-config';
 import { SERVICE_CONFIG_ENTRIES } from '../../service/config/service-config';
 import type { SettingEntry } from '../../service/config/settings';
-import { buildValidator } from './support/manifest-validator';
+import { buildValidator, crdFiles, type ManifestValidator } from './support/manifest-validator';
 import { type SynthManifest, synthEnvironment } from './support/synth';
 
 const validate = buildValidator();
@@ -16,8 +16,51 @@ const ENVIRONMENTS: Environment[] = [
   developerEnvironment('alice'),
   developerEnvironment('bob-2', { imageTag: 'DM-12345-latest' }),
   // A cluster on Strimzi ≥ 1.0, where only v1 is served (validated against the 1.2.0 CRDs).
-  { ...USDF_DEV, name: 'strimzi-v1', kafka: { ...USDF_DEV.kafka, strimziApiVersion: 'v1' } },
+  {
+    ...USDF_DEV,
+    name: 'strimzi-v1',
+    kafka: { ...USDF_DEV.kafka, strimziVersion: '1.2.0', strimziApiVersion: 'v1' },
+  },
+  // Upstream's hsc-gpu: a GPU, its toleration and a node affinity, checked as core Kubernetes types.
+  {
+    ...USDF_DEV,
+    name: 'gpu',
+    knativeFeatures: ['kubernetes.podspec-tolerations', 'kubernetes.podspec-affinity'],
+    serviceByInstrument: {
+      ...USDF_DEV.serviceByInstrument,
+      HSC: {
+        gpus: 1,
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 1,
+                preference: { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
 ];
+const strimziValidators = new Map<string, ManifestValidator>();
+/** A validator knowing only the Strimzi CRDs of one operator release (cheap: two small CRDs). */
+function strimziValidator(version: string): ManifestValidator {
+  const prefix = `strimzi-${version}-`;
+  const files = crdFiles().filter((f) => f.startsWith(prefix));
+  if (files.length === 0) {
+    throw new Error(
+      `no CRDs of Strimzi ${version} in infra/crds/: copy ${prefix}*.yaml from ../shared/schemas/crds/`,
+    );
+  }
+  let validator = strimziValidators.get(version);
+  if (!validator) {
+    validator = buildValidator({ crdFiles: (f) => files.includes(f) });
+    strimziValidators.set(version, validator);
+  }
+  return validator;
+}
 const SECRET_SETTINGS = new Set(SERVICE_CONFIG_ENTRIES.filter((e) => e.secret).map((e) => e.name));
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -66,6 +109,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
     expect(new Set(kafka.map((m) => m.apiVersion))).toEqual(
       new Set([`kafka.strimzi.io/${environment.kafka.strimziApiVersion}`]),
     );
+  });
+
+  it("validates its Kafka objects against the CRDs of the cluster's own Strimzi release", () => {
+    const validateStrimzi = strimziValidator(environment.kafka.strimziVersion);
+    const kafka = manifests.filter((m) => m.apiVersion.startsWith('kafka.strimzi.io/'));
+    expect(kafka.flatMap(validateStrimzi)).toEqual([]);
   });
 
   it('names every object with a DNS-1123 label of at most 63 characters', () => {
@@ -137,6 +186,28 @@ describe('the validator', () => {
     expect(validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
       'Widget -/w: no schema for example.com/v1 Widget',
     ]);
+  });
+
+  it("fails a toleration or affinity that is not Kubernetes' own type, though Knative's CRD leaves them open", () => {
+    const [ksvc] = synthEnvironment(SHARED_ENVIRONMENTS[0] as Environment).filter(
+      (m) => m.apiVersion === 'serving.knative.dev/v1',
+    );
+    const bad = structuredClone(ksvc) as SynthManifest;
+    bad.spec.template.spec.tolerations = [{ key: 'nvidia.com/gpu', efect: 'NoSchedule' }];
+    bad.spec.template.spec.affinity = { nodeAfinity: {} };
+    const errors = validate(bad).join('\n');
+    expect(errors).toMatch(/tolerations\/0 .*efect/);
+    expect(errors).toMatch(/affinity .*nodeAfinity/);
+  });
+
+  it("fails a v1beta2 topic against Strimzi 1.2.0's CRDs, which no longer serve it", () => {
+    const topic = synthEnvironment(USDF_DEV).find((m) => m.kind === 'KafkaTopic') as SynthManifest;
+    expect(topic.apiVersion).toBe('kafka.strimzi.io/v1beta2');
+    expect(strimziValidator('0.49.1')(topic)).toEqual([]);
+    expect(strimziValidator('1.2.0')(topic)).toEqual([
+      `KafkaTopic kafka/${topic.metadata.name}: no schema for kafka.strimzi.io/v1beta2 KafkaTopic`,
+    ]);
+    expect(() => strimziValidator('0.40.0')).toThrow(/no CRDs of Strimzi 0.40.0 in infra\/crds\//);
   });
 
   it('fails a v1 KafkaUser using the singular operation that only v1beta2 accepts', () => {

@@ -12,6 +12,26 @@ const REPO = path.resolve(__dirname, '../../..');
 const K8S_DEFINITIONS = path.resolve(REPO, '../shared/schemas/k8s/v1.27.0-definitions.json');
 const CRD_DIR = path.join(REPO, 'infra/crds');
 const OBJECT_META_REF = 'k8s#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const K8S_REF = (definition: string) => ({ $ref: `k8s#/definitions/io.k8s.api.core.v1.${definition}` });
+
+/**
+ * Knative's CRD leaves its feature-flagged pod-spec fields open (preserve-unknown), although they are
+ * the core Kubernetes types: check them as such, so a typo in a toleration is caught too.
+ */
+const KNATIVE_GATED_FIELDS: Record<string, Json> = {
+  tolerations: { type: 'array', items: K8S_REF('Toleration') },
+  affinity: K8S_REF('Affinity'),
+  nodeSelector: { type: 'object', additionalProperties: { type: 'string' } },
+};
+
+function closeKnativeGatedFields(schema: JsonObject): void {
+  const podSpec = (((schema.properties as JsonObject).spec as JsonObject).properties as JsonObject)
+    .template as JsonObject;
+  const fields = ((podSpec.properties as JsonObject).spec as JsonObject).properties as JsonObject;
+  for (const [field, replacement] of Object.entries(KNATIVE_GATED_FIELDS)) {
+    if (fields[field] !== undefined) fields[field] = replacement;
+  }
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -75,9 +95,9 @@ function coreKinds(definitions: JsonObject): Map<string, string> {
 }
 
 /** Served versions of every CRD file; files later in name order win (Strimzi 1.2.0 over 0.49.1 for v1). */
-function crdSchemas(): Map<string, JsonObject> {
+function crdSchemas(includeFile: (file: string) => boolean): Map<string, JsonObject> {
   const schemas = new Map<string, JsonObject>();
-  for (const file of readdirSync(CRD_DIR).sort()) {
+  for (const file of readdirSync(CRD_DIR).sort().filter(includeFile)) {
     for (const document of parseAllDocuments(readFileSync(path.join(CRD_DIR, file), 'utf8'))) {
       const crd = document.toJS() as Json;
       if (!isObject(crd) || !isObject(crd.spec) || !isObject(crd.spec.names)) continue;
@@ -94,6 +114,7 @@ function crdSchemas(): Map<string, JsonObject> {
         properties.kind = { const: kind };
         properties.metadata = { $ref: OBJECT_META_REF };
         strict.properties = properties;
+        if (group === 'serving.knative.dev' && kind === 'Service') closeKnativeGatedFields(strict);
         strict.required = [
           ...new Set([...((strict.required as string[]) ?? []), 'apiVersion', 'kind', 'metadata']),
         ];
@@ -106,15 +127,25 @@ function crdSchemas(): Map<string, JsonObject> {
 
 export type ManifestValidator = (manifest: Manifest) => string[];
 
+/** CRD files kept in infra/crds/, in name order. */
+export function crdFiles(): string[] {
+  return readdirSync(CRD_DIR).sort();
+}
+
+export interface ValidatorOptions {
+  /** Use only these CRD files (by name), e.g. one Strimzi release's. @default - every file */
+  readonly crdFiles?: (file: string) => boolean;
+}
+
 /** Builds the validator once (compiling the Argo CD CRD takes a second or two); call it per manifest. */
-export function buildValidator(): ManifestValidator {
+export function buildValidator(options: ValidatorOptions = {}): ManifestValidator {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   const k8s = JSON.parse(readFileSync(K8S_DEFINITIONS, 'utf8')) as { definitions: JsonObject };
   const definitions = strictify(k8s.definitions) as JsonObject;
   ajv.addSchema({ $id: 'k8s', definitions } as AnySchema);
   const core = coreKinds(k8s.definitions);
-  const crds = crdSchemas();
+  const crds = crdSchemas(options.crdFiles ?? (() => true));
   const compiled = new Map<string, ValidateFunction>();
 
   function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {

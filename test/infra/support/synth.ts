@@ -2,6 +2,7 @@
 
 import { Testing } from 'cdk8s';
 import { ArgoChart } from '../../../infra/charts/argo-chart';
+import { DeveloperTeardownChart } from '../../../infra/charts/developer-teardown-chart';
 import { InstrumentChart } from '../../../infra/charts/instrument-chart';
 import type { Environment } from '../../../infra/environments/environment';
 import { type InstrumentName, instrumentByName } from '../../../service/domain/instruments';
@@ -33,10 +34,22 @@ export function synthArgo(environment: Environment): SynthManifest[] {
   return Testing.synth(new ArgoChart(Testing.app(), 'argo', { environment })) as SynthManifest[];
 }
 
+export function synthTeardown(environment: Environment, instrument: InstrumentName): SynthManifest[] {
+  const chart = new DeveloperTeardownChart(Testing.app(), 'teardown', {
+    environment,
+    instrument: instrumentByName(instrument),
+  });
+  return Testing.synth(chart) as SynthManifest[];
+}
+
+/** Everything `npm run synth` writes for the environment (a developer's teardown Jobs included). */
 export function synthEnvironment(environment: Environment): SynthManifest[] {
   return [
     ...environment.instruments.flatMap((name) => synthInstrument(environment, name)),
     ...(environment.argo ? synthArgo(environment) : []),
+    ...(environment.developer
+      ? environment.instruments.flatMap((name) => synthTeardown(environment, name))
+      : []),
   ];
 }
 
