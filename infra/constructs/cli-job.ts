@@ -75,7 +75,7 @@ export class CliJob extends Construct {
             containerName: 'cli',
             image: props.image,
             imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-            command: props.command,
+            args: props.command,
             env,
             restartPolicy: 'Never',
             resources: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '1Gi' },

@@ -73,7 +73,7 @@ export class Initializer extends Construct {
           containerName: 'initializer',
           image: props.image,
           imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-          command: INITIALIZER_COMMAND,
+          args: INITIALIZER_COMMAND,
           env,
           restartPolicy: 'Never',
           resources: { cpuRequest: '1', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },

@@ -10,6 +10,9 @@ import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels } from './names';
 import { restrictedPodSpec } from './restricted-pod';
 
+/** Port of the fan-out's /metrics and /healthz (upstream's Prometheus port). */
+const METRICS_PORT = 8000;
+
 export interface NextVisitFanOutProps {
   /** Instrument whose visits are fanned out (its detector lists come from the catalog). */
   readonly instrument: Instrument;
@@ -60,6 +63,8 @@ export class NextVisitFanOut extends Construct {
         SERVICE_URL: props.serviceUrl,
         MESSAGE_EXPIRATION: String(props.messageExpirationSeconds ?? 3600),
         MAX_FAN_OUT_MESSAGES: String(props.maxFanOutMessages ?? 2000),
+        METRICS_HOST: '0.0.0.0',
+        METRICS_PORT: String(METRICS_PORT),
       },
       secrets: { KAFKA_PASSWORD: props.kafkaPassword },
       complete: true,
@@ -78,8 +83,10 @@ export class NextVisitFanOut extends Construct {
             containerName: 'fan-out',
             image: props.image,
             imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-            command: ['prompt-fanout'],
+            args: ['prompt-fanout'],
             env,
+            ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
+            readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('metrics') } },
             resources: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '1Gi' },
             ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
           }),

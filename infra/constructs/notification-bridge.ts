@@ -73,7 +73,7 @@ export class NotificationBridge extends Construct {
             containerName: 'bridge',
             image: props.image,
             imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-            command: ['prompt-bridge'],
+            args: ['prompt-bridge'],
             env,
             ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
             readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },

@@ -276,7 +276,7 @@ export class PromptService extends Construct {
                 name: 'user-container',
                 image: props.image,
                 imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-                command: ['prompt-service'],
+                args: ['prompt-service'],
                 env,
                 resources: {
                   requests: {

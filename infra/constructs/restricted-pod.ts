@@ -30,8 +30,11 @@ export interface RestrictedPodProps {
   readonly containerName: string;
   readonly image: string;
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent';
-  /** The project command and its arguments. */
-  readonly command: readonly string[];
+  /**
+   * The program (a bin on the image's PATH) and its arguments. Rendered as container `args`, not
+   * `command`, so the image's entrypoint (tini) stays PID 1 and forwards SIGTERM.
+   */
+  readonly args: readonly string[];
   readonly env: readonly EnvVar[];
   readonly resources: PodResources;
   readonly serviceAccountName?: string;
@@ -54,7 +57,7 @@ export function restrictedPodSpec(props: RestrictedPodProps): k8s.PodSpec {
         name: props.containerName,
         image: props.image,
         imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-        command: [...props.command],
+        args: [...props.args],
         env: [...props.env],
         ...(props.ports ? { ports: props.ports } : {}),
         ...(props.readinessProbe ? { readinessProbe: props.readinessProbe } : {}),

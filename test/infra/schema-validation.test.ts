@@ -73,7 +73,7 @@ function envEntries(node: unknown): { name: string; value?: unknown; valueFrom?:
   );
 }
 
-/** Which declared settings each container command reads, and whether the env must be complete. */
+/** Which declared settings each container program (its args) reads, and whether the env must be complete. */
 const PROCESSES: Record<string, { entries: readonly SettingEntry[]; complete: boolean }> = {
   'prompt-service': { entries: SERVICE_CONFIG_ENTRIES, complete: true },
   'prompt-fanout': { entries: FAN_OUT_CONFIG_ENTRIES, complete: true },
@@ -83,7 +83,7 @@ const PROCESSES: Record<string, { entries: readonly SettingEntry[]; complete: bo
 };
 
 interface Container {
-  command: string[];
+  args: string[];
   env?: { name: string }[];
 }
 
@@ -148,18 +148,18 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
     const found = containers(manifests);
     expect(found.length).toBeGreaterThan(0);
     for (const container of found) {
-      const process = PROCESSES[container.command[0] ?? ''];
-      expect(process, `unknown command ${container.command.join(' ')}`).toBeDefined();
+      const process = PROCESSES[container.args[0] ?? ''];
+      expect(process, `unknown command ${container.args.join(' ')}`).toBeDefined();
       if (!process) continue;
       const names = new Set((container.env ?? []).map((e) => e.name));
       const declared = new Set(process.entries.map((e) => e.name));
       expect(
         [...names].filter((n) => !declared.has(n)),
-        container.command.join(' '),
+        container.args.join(' '),
       ).toEqual([]);
       if (process.complete) {
         const missing = process.entries.filter((e) => e.required && !names.has(e.name)).map((e) => e.name);
-        expect(missing, container.command.join(' ')).toEqual([]);
+        expect(missing, container.args.join(' ')).toEqual([]);
       }
     }
   });

@@ -19,7 +19,7 @@ describe('developer teardown', () => {
     expect(job?.kind).toBe('Job');
     expect(job?.metadata).toMatchObject({ name: 'reset-apdb-schema', namespace: 'dev-alice-latiss' });
     const container = job?.spec.template.spec.containers[0];
-    expect(container.command).toEqual([
+    expect(container.args).toEqual([
       'prompt-apdb',
       'reset',
       '--yes',
@@ -47,7 +47,7 @@ describe('developer teardown', () => {
       (['LATISS', 'HSC'] as const).map(
         (instrument) =>
           synthTeardown(developerEnvironment(name), instrument)[0]?.spec.template.spec.containers[0]
-            .command[4],
+            .args[4],
       ),
     );
     expect(schemas).toEqual([

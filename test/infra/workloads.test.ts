@@ -63,7 +63,7 @@ describe('initializer', () => {
     expect(env.get('CENTRAL_REPO')?.value).toBe('s3://rubin-pp-dev-users/central_repo_2');
     expect(env.has('MAIN_PIPELINES_CONFIG')).toBe(true);
     expect(env.has('WORKER_TIMEOUT')).toBe(false);
-    expect(job.spec.template.spec.containers[0].command).toEqual(['prompt-repo', 'write-init-outputs']);
+    expect(job.spec.template.spec.containers[0].args).toEqual(['prompt-repo', 'write-init-outputs']);
   });
 });
 
@@ -72,7 +72,7 @@ describe('database schema jobs', () => {
     const job = findObject(dev, 'Job', 'create-apdb-schema');
     const container = job.spec.template.spec.containers[0];
     expect(container.image).toBe('ghcr.io/lsst-dm/prompt-service:latest');
-    expect(container.command).toEqual([
+    expect(container.args).toEqual([
       'prompt-apdb',
       'create',
       '--namespace',
@@ -92,7 +92,7 @@ describe('database schema jobs', () => {
   it('migrate the registry of the central repo', () => {
     const job = findObject(dev, 'Job', 'migrate-registry');
     const container = job.spec.template.spec.containers[0];
-    expect(container.command).toEqual(['prompt-repo', 'migrate', 'up']);
+    expect(container.args).toEqual(['prompt-repo', 'migrate', 'up']);
     expect(envOf(job.spec.template.spec).get('CENTRAL_REPO')?.value).toBe(
       's3://rubin-pp-dev-users/central_repo_2',
     );
@@ -118,7 +118,7 @@ describe('next-visit fan-out', () => {
   const env = envOf(deployment.spec.template.spec);
 
   it("consumes the instrument's next-visit topic and posts to its service", () => {
-    expect(deployment.spec.template.spec.containers[0].command).toEqual(['prompt-fanout']);
+    expect(deployment.spec.template.spec.containers[0].args).toEqual(['prompt-fanout']);
     expect(env.get('NEXT_VISIT_TOPIC')?.value).toBe('next-visit-latiss');
     expect(env.get('SERVICE_URL')?.value).toBe(
       'http://prompt-proto-service-latiss.prompt-proto-service-latiss.svc.cluster.local',
@@ -227,7 +227,7 @@ describe('bucket notifications', () => {
       },
     });
     const bridge = findObject(alice, 'Deployment', 'notification-bridge-hsc');
-    expect(bridge.spec.template.spec.containers[0].command).toEqual(['prompt-bridge']);
+    expect(bridge.spec.template.spec.containers[0].args).toEqual(['prompt-bridge']);
     expect(envOf(bridge.spec.template.spec).get('BUCKET_TOPIC')?.value).toBe(
       'dev-alice-raw-notifications-hsc',
     );
