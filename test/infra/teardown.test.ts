@@ -46,8 +46,7 @@ describe('developer teardown', () => {
     const schemas = ['alice', 'bob'].flatMap((name) =>
       (['LATISS', 'HSC'] as const).map(
         (instrument) =>
-          synthTeardown(developerEnvironment(name), instrument)[0]?.spec.template.spec.containers[0]
-            .args[4],
+          synthTeardown(developerEnvironment(name), instrument)[0]?.spec.template.spec.containers[0].args[4],
       ),
     );
     expect(schemas).toEqual([
