@@ -154,7 +154,18 @@ async function writeOutputs(
       );
     }
     const ref = { datasetType: name, dataId: restrictDataId(options.dataId, datasetType.dimensions) };
-    await options.store.put(options.run, ref, datasetType.storageClass, value);
+    try {
+      await options.store.put(options.run, ref, datasetType.storageClass, value);
+    } catch (error) {
+      throw new PipelineExecutionError(
+        graph.file,
+        node.label,
+        `writing ${name} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
     produced.set(name, value);
     refs.push(ref);
   }

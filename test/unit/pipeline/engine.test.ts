@@ -280,6 +280,16 @@ describe('execution', () => {
     ).rejects.toThrow(/task c: output output \(c_out\) is not a DataFrame/);
   });
 
+  it('fails to write an output twice into one run (runs are write-once)', async () => {
+    const { registry } = toyRegistry();
+    const graph = build(TOY, registry);
+    const store = await seededStore();
+    await executePipeline(graph, { dataId: DATA_ID, store, run: 'r' });
+    await expect(executePipeline(graph, { dataId: DATA_ID, store, run: 'r' })).rejects.toThrow(
+      /task a: writing a_out failed: a_out .* already exists in run r: write to a new run/,
+    );
+  });
+
   it('fails when an output needs a dimension the data ID does not give', async () => {
     const { registry } = toyRegistry();
     const graph = build(TOY, registry);
