@@ -17,8 +17,13 @@ export interface RawNotificationConsumerOptions {
 }
 
 /** Resolves once the consumer has its partitions, so every later notification is seen. */
-export async function startRawNotificationConsumer(options: RawNotificationConsumerOptions): Promise<Consumer> {
-  const consumer = options.kafka.consumer({ groupId: `prompt-service-${randomUUID()}`, maxWaitTimeInMs: 100 });
+export async function startRawNotificationConsumer(
+  options: RawNotificationConsumerOptions,
+): Promise<Consumer> {
+  const consumer = options.kafka.consumer({
+    groupId: `prompt-service-${randomUUID()}`,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: options.topic, fromBeginning: false });
@@ -36,7 +41,10 @@ export async function startRawNotificationConsumer(options: RawNotificationConsu
             if (isObjectCreated(record)) options.arrivals.add(objectKeyOf(record));
           }
         } catch (error) {
-          options.log.warn({ err: error, offset: message.offset }, 'skipping a bucket notification we cannot read');
+          options.log.warn(
+            { err: error, offset: message.offset },
+            'skipping a bucket notification we cannot read',
+          );
         }
       },
     });

@@ -40,7 +40,10 @@ export function imageWaitSeconds(durationSeconds: number, imageTimeoutSeconds: n
   return durationSeconds * 2 + imageTimeoutSeconds;
 }
 
-async function readSidecar(options: WaitForRawsOptions, key: string): Promise<Record<string, unknown> | undefined> {
+async function readSidecar(
+  options: WaitForRawsOptions,
+  key: string,
+): Promise<Record<string, unknown> | undefined> {
   const attempts = options.sidecarAttempts ?? 21;
   const sidecarKey = sidecarKeyOf(key);
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -89,7 +92,8 @@ export async function waitForRaws(options: WaitForRawsOptions): Promise<MatchedR
   const cursor: ArrivalCursor = options.arrivals.cursor();
   try {
     for (const key of await alreadyArrived(options)) await take(key);
-    if (found.size < wanted) log.info({ wanted, have: found.size, seconds: waitSeconds }, 'Waiting for snaps...');
+    if (found.size < wanted)
+      log.info({ wanted, have: found.size, seconds: waitSeconds }, 'Waiting for snaps...');
     while (found.size < wanted) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
