@@ -81,7 +81,7 @@ export function lsstExposureId(dayObs: number, seqNum: number): number {
 }
 
 export function lsstRawKeyOf(
-  parts: Omit<LsstRawKey, 'style' | 'obsId'> & { readonly extension?: string },
+  parts: Omit<LsstRawKey, 'style' | 'obsId' | 'extension'> & { readonly extension?: string },
 ): string {
   const instrument = instrumentByName(parts.instrument);
   const obsId = lsstObsId(instrument, parts.controller, parts.dayObs, parts.seqNum);
