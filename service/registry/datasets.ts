@@ -1,7 +1,14 @@
 // Datasets and their datastore records: one dataset per (type, run, data id), identified by UUID.
 // Writers call insertDatasets inside the transaction that must hold them all or none.
 
-import { type DataId, dataIdKey, normalizeDataId, normalizeDataIdFilter } from '../domain/repo/data-id';
+import {
+  type DataId,
+  type DataIdValue,
+  dataIdKey,
+  normalizeDataId,
+  normalizeDataIdFilter,
+  sortDimensions,
+} from '../domain/repo/data-id';
 import { type DatasetTypeDefinition, describeDefinition } from '../domain/repo/dataset-type';
 import { DatasetConflictError, MissingDatasetTypeError } from '../domain/repo/repo-errors';
 import type { SqlSession } from '../ports/sql-database';
@@ -131,11 +138,16 @@ interface DatasetRow {
 }
 
 function toStored(row: DatasetRow): StoredDataset {
+  // jsonb keeps its own key order; data ids travel in universe order (their text key depends on it).
+  const stored: DataId = typeof row.data_id === 'string' ? JSON.parse(row.data_id) : row.data_id;
+  const dataId = Object.fromEntries(
+    sortDimensions(Object.keys(stored)).map((k) => [k, stored[k] as DataIdValue]),
+  );
   return {
     id: row.dataset_id,
     datasetType: row.dataset_type,
     run: row.run,
-    dataId: typeof row.data_id === 'string' ? JSON.parse(row.data_id) : row.data_id,
+    dataId,
     record: { path: row.path, sizeBytes: Number(row.size_bytes), checksum: row.checksum },
   };
 }

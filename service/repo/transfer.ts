@@ -100,6 +100,7 @@ export async function transferDatasets(
   await checkDatasetTypes(source, target, datasets);
   let dimensionRecords = 0;
   for (const { element, records } of await dimensionRecordsFor(source, datasets)) {
+    if (records.length === 0) continue;
     // Sorted keys give every exporter the same lock order, so parallel exports cannot deadlock.
     const sorted = [...records].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     dimensionRecords += await target.registry.insertDimensionRecords(element, sorted, { skipExisting: true });
