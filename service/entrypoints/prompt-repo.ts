@@ -36,9 +36,10 @@ function rootOf(options: RepoOption): string {
 
 /** Opens the repo; unless `anyVersion`, refuses one whose schema or dimensions-config differs. */
 async function withRepo<T>(root: string, work: (repo: Repo) => Promise<T>, anyVersion = false): Promise<T> {
-  const repo = await Repo.open(root, { s3: s3() });
+  const repo = anyVersion
+    ? await Repo.open(root, { s3: s3() })
+    : await Repo.openCompatible(root, { s3: s3() });
   try {
-    if (!anyVersion) await repo.registry.checkCompatible();
     return await work(repo);
   } finally {
     await repo.close();

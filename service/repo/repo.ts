@@ -89,6 +89,22 @@ export class Repo {
     );
   }
 
+  /**
+   * Opens a repo and refuses it (RepoVersionError naming the command to run) unless its schema
+   * version and dimensions-config are this build's. The service calls this at start, so a pod never
+   * runs against a central repo whose dimension universe differs from its own.
+   */
+  static async openCompatible(root: string, options: RepoOptions = {}): Promise<Repo> {
+    const repo = await Repo.open(root, options);
+    try {
+      await repo.registry.checkCompatible();
+    } catch (error) {
+      await repo.close();
+      throw error;
+    }
+    return repo;
+  }
+
   private static async connect(root: string, config: RepoConfig, datastore: Datastore): Promise<Repo> {
     const { db } = config.registry;
     const location = isPostgresUrl(db) || isAbsolute(db) || db === 'memory:' ? db : join(datastore.root, db);
