@@ -43,7 +43,7 @@ export async function certifyCalibrations(
     const clash = overlap.rows[0];
     if (clash)
       throw new CalibrationConflictError(
-        `${type.name} ${key} in ${collection} is already valid from ${clash.valid_from.toISOString()} to ${clash.valid_to?.toISOString() ?? 'open end'}: decertify it or choose a range that does not overlap`,
+        `${type.name} ${key} in ${collection} is already valid from ${clash.valid_from.toISOString()} to ${clash.valid_to?.toISOString() ?? 'open end'}: choose a range that does not overlap it, or certify into another CALIBRATION collection`,
       );
     await session.query(`INSERT INTO ${s}.calibration_validity VALUES ($1, $2, $3, $4, $5, $6)`, [
       target.id,
