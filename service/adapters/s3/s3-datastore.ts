@@ -29,6 +29,11 @@ export interface S3DatastoreOptions {
   /** S3_ENDPOINT_URL; undefined means AWS's own endpoint. */
   readonly endpoint?: string;
   readonly region?: string;
+  /**
+   * Ceph RGW rejects the flexible checksums (and aws-chunked streaming) newer SDKs send by default.
+   * @default 'WHEN_REQUIRED'
+   */
+  readonly requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 }
 
 export function s3ClientFor(options: S3DatastoreOptions): S3Client {
@@ -37,6 +42,7 @@ export function s3ClientFor(options: S3DatastoreOptions): S3Client {
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     // Ceph RGW is addressed path-style; AWS accepts both.
     forcePathStyle: true,
+    requestChecksumCalculation: options.requestChecksumCalculation ?? 'WHEN_REQUIRED',
     maxAttempts: 3,
   });
 }
