@@ -29,9 +29,10 @@ import { centralRepo, listKeys, localRepo, type TestRepo } from '../support/repo
 
 type Central = Awaited<ReturnType<typeof centralRepo>>;
 
+/** Datastore files of a local repo (its embedded registry's own files, under registry/, left out). */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && !e.parentPath.startsWith(join(dir, 'registry')))
     .map((e) => join(e.parentPath, e.name));
 }
 
