@@ -1,0 +1,64 @@
+// Datastore in a local directory (local repos, the embedded default). Writes go to a temporary
+// file beside the target and are renamed into place, so a crash never leaves half an object.
+
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { type Datastore, ObjectMissingError, type StoredObject } from '../../ports/datastore';
+
+export class FileDatastore implements Datastore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  uriOf(path: string): string {
+    return this.absolute(path);
+  }
+
+  async put(path: string, body: Buffer | Readable, _sizeBytes: number): Promise<void> {
+    const target = this.absolute(path);
+    await mkdir(dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(temporary, body);
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async get(path: string): Promise<Readable> {
+    const target = this.absolute(path);
+    if (!(await this.stat(path))) throw new ObjectMissingError(target);
+    return createReadStream(target);
+  }
+
+  async stat(path: string): Promise<StoredObject | undefined> {
+    try {
+      const info = await stat(this.absolute(path));
+      return info.isFile() ? { sizeBytes: info.size } : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(this.absolute(path), { force: true });
+  }
+
+  async close(): Promise<void> {}
+
+  private absolute(path: string): string {
+    // Records come from other repos; a relative path must never climb out of the root.
+    const target = resolve(this.root, path);
+    if (isAbsolute(path) || !(target === this.root || target.startsWith(this.root + sep)))
+      throw new RangeError(`datastore path "${path}" leaves the repo root ${this.root}`);
+    return join(target);
+  }
+}
