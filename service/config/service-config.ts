@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { INSTRUMENT_NAMES } from '../domain/instruments';
+import { ConfigError, describeIssues } from './config-error';
 import { entriesOf, optional, required, type SettingEntry, withDefault } from './settings';
 
 const seconds = z.coerce.number().nonnegative();
@@ -101,6 +102,15 @@ export const serviceConfigSchema = z.object({
   DAF_BUTLER_SASQUATCH_NAMESPACE: withDefault(z.string().min(1), 'lsst.prompt', 'Metrics namespace.'),
   MP_SKY_URL: optional(z.url(), 'Solar-system ephemeris service.'),
 
+  // Where the service finds its files, and what it reports on /version
+  PROMPT_PROCESSING_DIR: optional(
+    z.string().min(1),
+    'Directory holding pipelines/ (expanded in the pipelines configs); defaults to the package root.',
+  ),
+  SERVICE_HOST: withDefault(z.string().min(1), '0.0.0.0', 'Address the HTTP server listens on.'),
+  GIT_COMMIT: optional(z.string().min(1), 'Commit the image was built from; read from .git when unset.'),
+  IMAGE_DIGEST: optional(z.string().min(1), 'Digest of the running image, reported on /version.'),
+
   // Set by Knative, never by the deployment
   PORT: optional(z.coerce.number().int().positive(), 'Port to listen on.', { source: 'platform' }),
   K_REVISION: optional(z.string().min(1), 'Knative revision name (part of output run names).', {
@@ -113,3 +123,15 @@ export type ServiceSettingName = keyof typeof serviceConfigSchema.shape;
 export type ServiceConfigEntry = SettingEntry<ServiceSettingName>;
 
 export const SERVICE_CONFIG_ENTRIES: readonly ServiceConfigEntry[] = entriesOf(serviceConfigSchema);
+
+/** Parses the service's environment; a missing or invalid setting is one ConfigError line. */
+export function parseServiceConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
+  const result = serviceConfigSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
+  const config = result.data;
+  if (config.AP_KAFKA_PRODUCER_USERNAME && !config.AP_KAFKA_PRODUCER_PASSWORD)
+    throw new ConfigError(
+      'invalid configuration: AP_KAFKA_PRODUCER_PASSWORD is required when AP_KAFKA_PRODUCER_USERNAME is set',
+    );
+  return config;
+}

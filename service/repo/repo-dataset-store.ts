@@ -1,0 +1,56 @@
+// The pipeline engine's DatasetStore over a repo (the per-visit local repo): lookups search a list of
+// collections, reads decode the file by its dataset type's storage class, writes register the output
+// dataset type and run on first use and store the encoded value as a dataset.
+
+import { datasetTypeDefinition } from '../domain/repo/dataset-type';
+import type { DatasetRef, DatasetStore } from '../ports/dataset-repository';
+import type { StoredDataset } from '../registry/datasets';
+import type { Repo } from './repo';
+import { codecFor } from './storage-codecs';
+
+export class RepoDatasetStore implements DatasetStore {
+  private readonly registeredRuns = new Set<string>();
+
+  /** @param collections searched in order for inputs (every one must exist in the repo) */
+  constructor(
+    readonly repo: Repo,
+    private readonly collections: readonly string[],
+  ) {}
+
+  async exists(ref: DatasetRef): Promise<boolean> {
+    return (await this.find(ref)) !== undefined;
+  }
+
+  async get(ref: DatasetRef): Promise<unknown> {
+    const found = await this.find(ref);
+    if (!found) return undefined;
+    const type = await this.repo.registry.datasetType(found.datasetType);
+    return codecFor(type?.storageClass ?? '').decode(await this.repo.get(found));
+  }
+
+  async put(run: string, ref: DatasetRef, storageClass: string, value: unknown): Promise<void> {
+    await this.repo.registry.registerDatasetType(
+      datasetTypeDefinition({ name: ref.datasetType, dimensions: Object.keys(ref.dataId), storageClass }),
+    );
+    if (!this.registeredRuns.has(run)) {
+      await this.repo.registry.registerCollection(run, 'RUN');
+      this.registeredRuns.add(run);
+    }
+    const codec = codecFor(storageClass);
+    await this.repo.put(ref.datasetType, ref.dataId, run, codec.encode(value), codec.extension);
+  }
+
+  /** The first dataset matching the ref in the search path (partial data ids match any value). */
+  private async find(ref: DatasetRef): Promise<StoredDataset | undefined> {
+    if (!(await this.repo.registry.datasetType(ref.datasetType))) return undefined;
+    for (const collection of this.collections) {
+      const [first] = await this.repo.registry.queryDatasets({
+        datasetType: ref.datasetType,
+        collections: [collection],
+        where: ref.dataId,
+      });
+      if (first) return first;
+    }
+    return undefined;
+  }
+}
