@@ -13,6 +13,7 @@ import { REGISTRY_MIGRATIONS } from '../migrations/registry';
 import { Repo } from '../repo/repo';
 import { transferDatasets } from '../repo/transfer';
 import { printJson, runCli } from './cli-run';
+import { writeInitOutputsCommand } from './write-init-outputs-command';
 
 interface RepoOption {
   repo?: string;
@@ -150,6 +151,7 @@ function program(): Command {
     });
 
   cli.addCommand(migrateCommand());
+  cli.addCommand(writeInitOutputsCommand());
 
   cli
     .command('register-dataset-type')
