@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_CONFIG_ENTRIES } from '../../service/config/bridge-config';
+import { ConfigError } from '../../service/config/config-error';
 import { FAN_OUT_CONFIG_ENTRIES } from '../../service/config/fanout-config';
-import { SERVICE_CONFIG_ENTRIES, serviceConfigSchema } from '../../service/config/service-config';
+import {
+  parseServiceConfig,
+  SERVICE_CONFIG_ENTRIES,
+  serviceConfigSchema,
+} from '../../service/config/service-config';
+import { readServiceSettings } from '../../service/config/service-settings';
+import { levelOf, parseLogLevels } from '../../service/domain/log-levels';
+import { serviceLogger } from '../../service/prompt-service/service-logger';
 
 const MINIMAL = {
   RUBIN_INSTRUMENT: 'HSC',
@@ -47,5 +55,55 @@ describe('service configuration schema', () => {
   it('keeps credentials of the fan-out and bridge marked secret', () => {
     expect(FAN_OUT_CONFIG_ENTRIES.find((e) => e.name === 'KAFKA_PASSWORD')?.secret).toBe(true);
     expect(BRIDGE_CONFIG_ENTRIES.find((e) => e.name === 'KAFKA_PASSWORD')?.secret).toBe(true);
+  });
+});
+
+describe('parseServiceConfig and the service settings', () => {
+  it('fails with one ConfigError line naming the setting', () => {
+    const { WORKER_TIMEOUT: _t, ...rest } = MINIMAL;
+    expect(() => parseServiceConfig(rest)).toThrow(ConfigError);
+    expect(() => parseServiceConfig(rest)).toThrow(/^invalid configuration: WORKER_TIMEOUT/);
+    expect(() => parseServiceConfig({ ...MINIMAL, AP_KAFKA_PRODUCER_USERNAME: 'pp' })).toThrow(
+      'AP_KAFKA_PRODUCER_PASSWORD is required',
+    );
+  });
+
+  it('expands PROMPT_PROCESSING_DIR (default: the package root) and layers SERVICE_LOG_LEVELS on the defaults', () => {
+    const settings = readServiceSettings(
+      {
+        ...MINIMAL,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the service expands it, not JavaScript
+        MAIN_PIPELINES_CONFIG: '- pipelines:\n    - ${PROMPT_PROCESSING_DIR}/pipelines/HSC/ApPipe.yaml',
+        SERVICE_LOG_LEVELS: 'timer.lsst.activator=DEBUG .=ERROR',
+      },
+      '/app',
+    );
+    expect(settings.main[0]?.pipelines).toEqual(['/app/pipelines/HSC/ApPipe.yaml']);
+    expect(levelOf(settings.levels, 'lsst.activator.process')).toBe('debug');
+    expect(levelOf(settings.levels, 'timer.lsst.activator')).toBe('debug');
+    expect(levelOf(settings.levels, 'lsst.daf.butler')).toBe('info');
+    expect(levelOf(settings.levels, 'kafkajs')).toBe('error');
+    expect(() => readServiceSettings({ ...MINIMAL, SERVICE_LOG_LEVELS: 'lsst=LOUD' }, '/app')).toThrow(
+      /^invalid configuration: SERVICE_LOG_LEVELS: .*unknown level LOUD/,
+    );
+  });
+
+  it('writes upstream-shaped JSON log lines', () => {
+    const lines: string[] = [];
+    const logger = serviceLogger(parseLogLevels('lsst.activator=INFO'), 'HSC', {
+      write: (line: string) => lines.push(line),
+    });
+    logger.child({ group: 'g1', detector: 50 }).warn('Waiting for snaps...');
+    const line = JSON.parse(lines[0] ?? '{}');
+    expect(line).toMatchObject({
+      level: 'WARNING',
+      message: 'Waiting for snaps...',
+      name: 'lsst.activator',
+      instrument: 'HSC',
+      group: 'g1',
+      detector: 50,
+      process: process.pid,
+    });
+    expect(line.asctime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 });
