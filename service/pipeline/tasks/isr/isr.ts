@@ -1,0 +1,92 @@
+// Instrument signature removal for one detector: per amp, fit the overscan and assemble the imaging
+// section (overscan subtracted, gain applied, saturation flagged) in one pass; then the master bias,
+// the variance plane, the master dark, the flat and the defects. Pure: a raw and calibrations in, a
+// new exposure in electrons out.
+
+import { assembleAmp, imageOf } from '../../../domain/camera-geometry/assemble';
+import type { RawDetector } from '../../../domain/camera-geometry/raw-detector';
+import { MaskBit } from '../../../domain/image/mask-bits';
+import { checkCalibrationSize, type IsrCalibrations } from './calibrations';
+import { DEFAULT_ISR_CONFIG, type IsrConfig } from './isr-config';
+import { fitOverscan } from './overscan';
+import { divideFlat, fillVariance, maskBoxes, subtractBias, subtractDark } from './pixel-corrections';
+import type { AmpIsrStatistics, ExposureMetadata, PostIsrExposure } from './post-isr-exposure';
+
+export interface IsrInputs {
+  readonly raw: RawDetector;
+  readonly calibrations?: IsrCalibrations;
+  /** Dark time of the exposure (for the dark); 0 skips the dark. */
+  readonly darkTimeSeconds?: number;
+  readonly metadata?: ExposureMetadata;
+}
+
+export function runIsr(inputs: IsrInputs, config: IsrConfig = DEFAULT_ISR_CONFIG): PostIsrExposure {
+  const { raw, calibrations = {} } = inputs;
+  const { geometry } = raw;
+  for (const kind of ['bias', 'dark', 'flat'] as const)
+    checkCalibrationSize(calibrations[kind], geometry, `the master ${kind}`);
+  const { image, mask, amps } = assembleWithOverscan(raw, config);
+  const { width, height } = geometry;
+  if (config.doBias && calibrations.bias) subtractBias(image, calibrations.bias);
+  const variance = new Float32Array(width * height);
+  if (config.doVariance) fillVariance(image, variance, geometry);
+  const darkTime = inputs.darkTimeSeconds ?? 0;
+  if (config.doDark && calibrations.dark && darkTime > 0) subtractDark(image, calibrations.dark, darkTime);
+  if (config.doFlat && calibrations.flat)
+    divideFlat(image, config.doVariance ? variance : undefined, mask, calibrations.flat);
+  if (config.doDefects && calibrations.defects)
+    maskBoxes(mask, width, height, calibrations.defects, MaskBit.BAD);
+  return {
+    maskedImage: { width, height, image, variance, mask },
+    geometry,
+    amps,
+    ...(inputs.metadata ? { metadata: inputs.metadata } : {}),
+  };
+}
+
+export interface AssembledAmps {
+  readonly image: Float32Array;
+  readonly mask: Uint16Array;
+  readonly amps: AmpIsrStatistics[];
+}
+
+/** Overscan fit and subtraction, trim and assembly, gain and saturation flags: the per-amp part of ISR. */
+export function assembleWithOverscan(
+  raw: RawDetector,
+  config: IsrConfig = DEFAULT_ISR_CONFIG,
+): AssembledAmps {
+  const { geometry } = raw;
+  const image = new Float32Array(geometry.width * geometry.height);
+  const mask = new Uint16Array(image.length);
+  const amps = geometry.amps.map((amp) => {
+    const rawImage = imageOf(raw, amp);
+    const fit = fitOverscan(rawImage, amp, config.overscan);
+    assembleAmp(rawImage.pixels, rawImage.width, amp, image, geometry.width, {
+      rowLevels: fit.rowLevels,
+      columnLevels: fit.columnLevels,
+      scale: amp.gain,
+      ...(config.doSaturation ? { mask, saturation: amp.saturation, saturatedBit: MaskBit.SAT } : {}),
+    });
+    return {
+      amp: amp.name,
+      overscanLevel: fit.meanLevel,
+      overscanNoise: fit.noise,
+      saturatedPixels: config.doSaturation ? countBit(mask, geometry.width, amp.bbox, MaskBit.SAT) : 0,
+    };
+  });
+  return { image, mask, amps };
+}
+
+function countBit(
+  mask: Uint16Array,
+  width: number,
+  b: { x0: number; y0: number; width: number; height: number },
+  bit: number,
+): number {
+  let count = 0;
+  for (let y = b.y0; y < b.y0 + b.height; y++) {
+    for (let i = y * width + b.x0; i < y * width + b.x0 + b.width; i++)
+      if (((mask[i] as number) & bit) !== 0) count++;
+  }
+  return count;
+}
