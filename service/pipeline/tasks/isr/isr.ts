@@ -3,12 +3,11 @@
 // the variance plane, the master dark, the flat and the defects. Pure: a raw and calibrations in, a
 // new exposure in electrons out.
 
-import { assembleAmp, imageOf } from '../../../domain/camera-geometry/assemble';
 import type { RawDetector } from '../../../domain/camera-geometry/raw-detector';
 import { MaskBit } from '../../../domain/image/mask-bits';
+import { runAmpAssemblyJob } from './amp-assembly-job';
 import { checkCalibrationSize, type IsrCalibrations } from './calibrations';
 import { DEFAULT_ISR_CONFIG, type IsrConfig } from './isr-config';
-import { fitOverscan } from './overscan';
 import { divideFlat, fillVariance, maskBoxes, subtractBias, subtractDark } from './pixel-corrections';
 import type { AmpIsrStatistics, ExposureMetadata, PostIsrExposure } from './post-isr-exposure';
 
@@ -21,11 +20,29 @@ export interface IsrInputs {
 }
 
 export function runIsr(inputs: IsrInputs, config: IsrConfig = DEFAULT_ISR_CONFIG): PostIsrExposure {
+  checkCalibrations(inputs);
+  return finishIsr(inputs, assembleWithOverscan(inputs.raw, config), config);
+}
+
+/** Fails before any pixel work when a calibration does not fit the detector. */
+export function checkCalibrations(inputs: IsrInputs): void {
+  const calibrations = inputs.calibrations ?? {};
+  for (const kind of ['bias', 'dark', 'flat'] as const) {
+    checkCalibrationSize(calibrations[kind], inputs.raw.geometry, `the master ${kind}`);
+  }
+}
+
+/** The whole-detector steps after assembly: bias, variance, dark, flat, defects. */
+export function finishIsr(
+  inputs: IsrInputs,
+  assembled: AssembledAmps,
+  config: IsrConfig = DEFAULT_ISR_CONFIG,
+): PostIsrExposure {
   const { raw, calibrations = {} } = inputs;
   const { geometry } = raw;
   for (const kind of ['bias', 'dark', 'flat'] as const)
     checkCalibrationSize(calibrations[kind], geometry, `the master ${kind}`);
-  const { image, mask, amps } = assembleWithOverscan(raw, config);
+  const { image, mask, amps } = assembled;
   const { width, height } = geometry;
   if (config.doBias && calibrations.bias) subtractBias(image, calibrations.bias);
   const variance = new Float32Array(width * height);
@@ -58,35 +75,7 @@ export function assembleWithOverscan(
   const { geometry } = raw;
   const image = new Float32Array(geometry.width * geometry.height);
   const mask = new Uint16Array(image.length);
-  const amps = geometry.amps.map((amp) => {
-    const rawImage = imageOf(raw, amp);
-    const fit = fitOverscan(rawImage, amp, config.overscan);
-    assembleAmp(rawImage.pixels, rawImage.width, amp, image, geometry.width, {
-      rowLevels: fit.rowLevels,
-      columnLevels: fit.columnLevels,
-      scale: amp.gain,
-      ...(config.doSaturation ? { mask, saturation: amp.saturation, saturatedBit: MaskBit.SAT } : {}),
-    });
-    return {
-      amp: amp.name,
-      overscanLevel: fit.meanLevel,
-      overscanNoise: fit.noise,
-      saturatedPixels: config.doSaturation ? countBit(mask, geometry.width, amp.bbox, MaskBit.SAT) : 0,
-    };
-  });
+  const ampIndices = geometry.amps.map((_, i) => i);
+  const amps = runAmpAssemblyJob({ geometry, config, ampIndices, images: raw.images, image, mask });
   return { image, mask, amps };
-}
-
-function countBit(
-  mask: Uint16Array,
-  width: number,
-  b: { x0: number; y0: number; width: number; height: number },
-  bit: number,
-): number {
-  let count = 0;
-  for (let y = b.y0; y < b.y0 + b.height; y++) {
-    for (let i = y * width + b.x0; i < y * width + b.x0 + b.width; i++)
-      if (((mask[i] as number) & bit) !== 0) count++;
-  }
-  return count;
 }
