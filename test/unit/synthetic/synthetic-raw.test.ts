@@ -7,6 +7,7 @@ import type { ImageHdu } from '../../../service/domain/fits';
 import { readFitsFile } from '../../../service/fits-io/read-fits-file';
 import { calibrationImage } from '../../../service/pipeline/tasks/isr/calibrations';
 import { runIsr } from '../../../service/pipeline/tasks/isr/isr';
+import { rawExposureFromFits } from '../../../service/pipeline/tasks/isr/raw-exposure';
 import { lsstExposureId } from '../../../tester/synthetic/exposure-description';
 import { sexagesimal } from '../../../tester/synthetic/hsc-raw-file';
 import { makeMasterCalibrations } from '../../../tester/synthetic/master-calibrations';
@@ -214,7 +215,8 @@ describe('synthetic HSC raw', () => {
   });
 
   it('goes through ISR from the file: each amp bias recovered, the sky back in electrons', () => {
-    const raw = rawDetectorFromFits(readFitsFile(written.rawPath), geometry);
+    const { raw, metadata } = rawExposureFromFits(readFitsFile(written.rawPath), geometry);
+    expect(metadata).toMatchObject({ filter: 'HSC-I', exposureId: 12345, exposureTimeSeconds: 30 });
     const result = runIsr({ raw });
     result.amps.forEach((stats, a) => {
       // 4176 rows × 14 used overscan columns: σ ≈ 0.02 ADU.
@@ -224,5 +226,30 @@ describe('synthetic HSC raw', () => {
     const mean = image.reduce((s, v) => s + v, 0) / image.length;
     // √((50 + 4.5²)/8.5M) ≈ 0.003 e- from the pixels, ~0.01 e- from the per-row bias: 0.05 is > 5σ.
     expect(Math.abs(mean - 50)).toBeLessThan(0.05);
+  });
+});
+
+describe('raw exposures read for ISR', () => {
+  it('carries filter, times, exposure id and group from the LSST header', () => {
+    const geometry = scaledDetector('R22_S11', 2);
+    const electrons = new Float32Array(geometry.width * geometry.height).fill(100);
+    const synthetic = simulateRaw({ geometry, seed: 1, electrons });
+    const written = writeSyntheticExposure(path.join(directory, 'meta'), synthetic, {
+      ...exposure,
+      darkTimeSeconds: 31,
+    });
+    const { metadata, darkTimeSeconds, raw } = rawExposureFromFits(readFitsFile(written.rawPath), geometry);
+    expect(metadata).toMatchObject({
+      instrument: 'LSSTCam',
+      detector: 94,
+      detectorName: 'R22_S11',
+      filter: 'r_57',
+      exposureTimeSeconds: 30,
+      darkTimeSeconds: 31,
+      exposureId: 2025031400042,
+      groupId: exposure.groupId,
+    });
+    expect(darkTimeSeconds).toBe(31);
+    expect(raw.images).toHaveLength(16);
   });
 });
