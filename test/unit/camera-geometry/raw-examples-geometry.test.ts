@@ -10,6 +10,7 @@ import {
 } from '../../../service/domain/camera-geometry';
 import type { ImageHdu } from '../../../service/domain/fits';
 import { readFitsFile } from '../../../service/fits-io/read-fits-file';
+import { runIsr } from '../../../service/pipeline/tasks/isr/isr';
 
 const RAW_EXAMPLES = path.resolve(__dirname, '../../../../shared/data/raw-examples');
 const LSSTCAMSIM = path.join(RAW_EXAMPLES, '7024032100720-R22-S11-det094.fits.fz');
@@ -40,10 +41,20 @@ describe('geometry against the LSSTCamSim example (e2v R22_S11, det 94)', () => 
     });
   });
 
-  it('assembles into a 4096×4004 image', () => {
+  it('assembles into a 4096×4004 image, and runs through ISR (its pixels are all zero)', () => {
     const raw = rawDetectorFromFits(file, geometry);
     expect(raw.images).toHaveLength(16);
     expect(assembleDetector(raw)).toHaveLength(4096 * 4004);
+    const { maskedImage, amps } = runIsr({ raw });
+    expect([maskedImage.width, maskedImage.height]).toEqual([4096, 4004]);
+    expect(amps.map((a) => a.overscanLevel)).toEqual(new Array(16).fill(0));
+    expect(maskedImage.image.every((v) => v === 0)).toBe(true);
+  });
+
+  it('fails to read it as an HSC raw, saying why', () => {
+    expect(() => rawDetectorFromFits(file, detectorGeometry('HSC', 0))).toThrow(
+      /HDU 0 is empty but HSC detector 0 \(HSC\) needs 2144×4241/,
+    );
   });
 });
 
