@@ -99,6 +99,34 @@ describe('ISR on a synthetic raw', () => {
   });
 });
 
+describe('ISR in the read-noise-dominated regime', () => {
+  it('keeps normalised residuals near unit width at 5 e- per pixel (Poisson by exact inversion)', () => {
+    const faint = 5;
+    const synthetic = simulateRaw({
+      geometry,
+      seed: 25,
+      electrons: new Float32Array(pixels).fill(faint),
+      ampBias: ampBiases(16, 8),
+    });
+    const { image, variance } = runIsr({ raw: synthetic.raw }).maskedImage;
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < pixels; i++) {
+      const z = ((image[i] as number) - faint) / Math.sqrt(variance[i] as number);
+      sum += z;
+      sumSq += z * z;
+    }
+    const mean = sum / pixels;
+    const sigma = Math.sqrt(sumSq / pixels - mean * mean);
+    // Flooring the signal at 0 overestimates the variance a little here (≈ 1 e² of ≈ 45): σ ≈ 0.99.
+    expect(sigma).toBeGreaterThan(0.97);
+    expect(sigma).toBeLessThan(1 + 5 / Math.sqrt(2 * pixels));
+    // The variance comes from the noisy pixel: z is pulled negative by up to 1/(2σ) ≈ 0.07 at σ ≈ 7 e-.
+    expect(mean).toBeLessThan(0);
+    expect(mean).toBeGreaterThan(-0.1);
+  });
+});
+
 describe('parallel overscan', () => {
   it('removes a column pattern that the serial overscan cannot see', () => {
     const biases = ampBiases(16, 4, 10);
