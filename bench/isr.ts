@@ -21,13 +21,7 @@ import { calibrationImage } from '../service/pipeline/tasks/isr/calibrations';
 import { assembleWithOverscan } from '../service/pipeline/tasks/isr/isr';
 import { DEFAULT_ISR_CONFIG } from '../service/pipeline/tasks/isr/isr-config';
 import { IsrWorkerPool } from '../service/pipeline/tasks/isr/isr-worker-pool';
-import {
-  divideFlat,
-  fillVariance,
-  maskBoxes,
-  subtractBias,
-  subtractDark,
-} from '../service/pipeline/tasks/isr/pixel-corrections';
+import { applyCalibrations, maskBoxes } from '../service/pipeline/tasks/isr/pixel-corrections';
 import { makeMasterCalibrations } from '../tester/synthetic/master-calibrations';
 import { simulateRaw } from '../tester/synthetic/simulate-raw';
 import {
@@ -111,11 +105,10 @@ function runOnce(inputs: Inputs, calibrations: Calibrations, samples: Map<string
   const { image, mask } = timed(samples, 'overscan + assemble + gain + saturation', () =>
     assembleWithOverscan(raw, DEFAULT_ISR_CONFIG),
   );
-  timed(samples, 'bias', () => subtractBias(image, calibrations.bias));
   const variance = new Float32Array(image.length);
-  timed(samples, 'variance', () => fillVariance(image, variance, geometry));
-  timed(samples, 'dark', () => subtractDark(image, calibrations.dark, DARK_TIME));
-  timed(samples, 'flat', () => divideFlat(image, variance, mask, calibrations.flat));
+  timed(samples, 'bias + variance + dark + flat (one pass)', () =>
+    applyCalibrations(image, variance, mask, geometry, { ...calibrations, darkTimeSeconds: DARK_TIME }),
+  );
   timed(samples, 'defects', () =>
     maskBoxes(mask, geometry.width, geometry.height, calibrations.defects, MaskBit.BAD),
   );

@@ -1,6 +1,6 @@
 // Instrument signature removal for one detector: per amp, fit the overscan and assemble the imaging
 // section (overscan subtracted, gain applied, saturation flagged) in one pass; then the master bias,
-// the variance plane, the master dark, the flat and the defects. Pure: a raw and calibrations in, a
+// the variance plane, the master dark and the flat in a second pass; then the defects. Pure: a raw and calibrations in, a
 // new exposure in electrons out.
 
 import type { RawDetector } from '../../../domain/camera-geometry/raw-detector';
@@ -8,7 +8,7 @@ import { MaskBit } from '../../../domain/image/mask-bits';
 import { runAmpAssemblyJob } from './amp-assembly-job';
 import { checkCalibrationSize, type IsrCalibrations } from './calibrations';
 import { DEFAULT_ISR_CONFIG, type IsrConfig } from './isr-config';
-import { divideFlat, fillVariance, maskBoxes, subtractBias, subtractDark } from './pixel-corrections';
+import { applyCalibrations, maskBoxes } from './pixel-corrections';
 import type { AmpIsrStatistics, ExposureMetadata, PostIsrExposure } from './post-isr-exposure';
 
 export interface IsrInputs {
@@ -32,25 +32,25 @@ export function checkCalibrations(inputs: IsrInputs): void {
   }
 }
 
-/** The whole-detector steps after assembly: bias, variance, dark, flat, defects. */
+/** The whole-detector steps after assembly: bias, variance, dark and flat in one pass, then defects. */
 export function finishIsr(
   inputs: IsrInputs,
   assembled: AssembledAmps,
   config: IsrConfig = DEFAULT_ISR_CONFIG,
 ): PostIsrExposure {
+  checkCalibrations(inputs);
   const { raw, calibrations = {} } = inputs;
   const { geometry } = raw;
-  for (const kind of ['bias', 'dark', 'flat'] as const)
-    checkCalibrationSize(calibrations[kind], geometry, `the master ${kind}`);
   const { image, mask, amps } = assembled;
   const { width, height } = geometry;
-  if (config.doBias && calibrations.bias) subtractBias(image, calibrations.bias);
   const variance = new Float32Array(width * height);
-  if (config.doVariance) fillVariance(image, variance, geometry);
-  const darkTime = inputs.darkTimeSeconds ?? 0;
-  if (config.doDark && calibrations.dark && darkTime > 0) subtractDark(image, calibrations.dark, darkTime);
-  if (config.doFlat && calibrations.flat)
-    divideFlat(image, config.doVariance ? variance : undefined, mask, calibrations.flat);
+  applyCalibrations(image, config.doVariance ? variance : undefined, mask, geometry, {
+    ...(config.doBias && calibrations.bias ? { bias: calibrations.bias } : {}),
+    ...(config.doDark && calibrations.dark
+      ? { dark: calibrations.dark, darkTimeSeconds: inputs.darkTimeSeconds ?? 0 }
+      : {}),
+    ...(config.doFlat && calibrations.flat ? { flat: calibrations.flat } : {}),
+  });
   if (config.doDefects && calibrations.defects)
     maskBoxes(mask, width, height, calibrations.defects, MaskBit.BAD);
   return {

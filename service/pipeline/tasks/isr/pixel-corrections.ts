@@ -1,55 +1,62 @@
-// The per-pixel ISR steps after assembly, each one pass over detector-sized typed arrays, in electrons.
+// The per-pixel ISR steps after assembly, over detector-sized typed arrays, in electrons.
 // They update the arrays they are given: ISR owns the image it assembled and no one else sees it yet.
 
 import type { Box } from '../../../domain/camera-geometry/box';
 import type { DetectorGeometry } from '../../../domain/camera-geometry/detector-geometry';
 import { MaskBit } from '../../../domain/image/mask-bits';
 
-export function subtractBias(image: Float32Array, bias: Float32Array): void {
-  for (let i = 0; i < image.length; i++) image[i] = (image[i] as number) - (bias[i] as number);
-}
-
-/** Subtracts dark current (e-/s) times the exposure's dark time. */
-export function subtractDark(image: Float32Array, dark: Float32Array, darkTimeSeconds: number): void {
-  for (let i = 0; i < image.length; i++)
-    image[i] = (image[i] as number) - (dark[i] as number) * darkTimeSeconds;
-}
-
-/**
- * The variance of each pixel in e-²: Poisson (the signal itself, floored at 0) plus the amp's read
- * noise squared. Computed after bias subtraction and before the dark, so dark electrons count as signal.
- */
-export function fillVariance(image: Float32Array, variance: Float32Array, geometry: DetectorGeometry): void {
-  for (const amp of geometry.amps) {
-    const readVariance = amp.readNoise * amp.readNoise;
-    forEachRow(amp.bbox, geometry.width, (start, end) => {
-      for (let i = start; i < end; i++) {
-        variance[i] = Math.max(image[i] as number, 0) + readVariance;
-      }
-    });
-  }
+export interface DetectorCalibrations {
+  /** Master bias, e-. */
+  readonly bias?: Float32Array;
+  /** Master dark, e-/s, applied × `darkTimeSeconds`. */
+  readonly dark?: Float32Array;
+  readonly darkTimeSeconds?: number;
+  /** Master flat, relative response. */
+  readonly flat?: Float32Array;
 }
 
 /**
- * Divides by the flat (and the variance by its square). Pixels with no usable response (flat ≤ 0 or
- * not finite) get 0, infinite variance and NO_DATA | BAD.
+ * Bias, variance, dark and flat in one pass over each amp's pixels (four passes over 16 MP cost
+ * about twice as much as one). Per pixel, in electrons:
+ *   v = image − bias;  variance = max(v, 0) + read noise²  (before the dark, so dark electrons count)
+ *   v −= dark × t;     then ÷ flat (variance ÷ flat²).
+ * Pixels with no usable response (flat ≤ 0 or not finite) get 0, infinite variance and NO_DATA | BAD.
+ * `variance` undefined skips the variance plane.
  */
-export function divideFlat(
+export function applyCalibrations(
   image: Float32Array,
   variance: Float32Array | undefined,
   mask: Uint16Array,
-  flat: Float32Array,
+  geometry: DetectorGeometry,
+  calibrations: DetectorCalibrations,
 ): void {
+  const { bias, dark, flat } = calibrations;
+  const darkTime = dark ? (calibrations.darkTimeSeconds ?? 0) : 0;
   const dead = MaskBit.NO_DATA | MaskBit.BAD;
-  for (let i = 0; i < image.length; i++) {
-    const f = flat[i] as number;
-    if (f > 0 && f < Number.POSITIVE_INFINITY) {
-      image[i] = (image[i] as number) / f;
-      if (variance) variance[i] = (variance[i] as number) / (f * f);
-    } else {
-      image[i] = 0;
-      if (variance) variance[i] = Number.POSITIVE_INFINITY;
-      mask[i] = (mask[i] as number) | dead;
+  for (const amp of geometry.amps) {
+    const readVariance = amp.readNoise * amp.readNoise;
+    const { bbox } = amp;
+    for (let y = bbox.y0; y < bbox.y0 + bbox.height; y++) {
+      const end = y * geometry.width + bbox.x0 + bbox.width;
+      for (let i = y * geometry.width + bbox.x0; i < end; i++) {
+        let v = image[i] as number;
+        if (bias) v -= bias[i] as number;
+        let w = Math.max(v, 0) + readVariance;
+        if (darkTime > 0) v -= ((dark as Float32Array)[i] as number) * darkTime;
+        if (flat) {
+          const f = flat[i] as number;
+          if (f > 0 && f < Number.POSITIVE_INFINITY) {
+            v /= f;
+            w /= f * f;
+          } else {
+            v = 0;
+            w = Number.POSITIVE_INFINITY;
+            mask[i] = (mask[i] as number) | dead;
+          }
+        }
+        image[i] = v;
+        if (variance) variance[i] = w;
+      }
     }
   }
 }
@@ -71,8 +78,4 @@ export function maskBoxes(
       for (let i = y * width + x0; i < y * width + x1; i++) mask[i] = (mask[i] as number) | bit;
     }
   }
-}
-
-function forEachRow(b: Box, width: number, visit: (start: number, end: number) => void): void {
-  for (let y = b.y0; y < b.y0 + b.height; y++) visit(y * width + b.x0, y * width + b.x0 + b.width);
 }
