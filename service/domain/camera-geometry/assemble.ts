@@ -2,7 +2,7 @@
 // undoing the readout flips. One pass per amp over typed arrays; ISR fuses its overscan subtraction,
 // gain and saturation test into the same pass.
 
-import type { AmpGeometry, DetectorGeometry } from './detector-geometry';
+import type { AmpGeometry } from './detector-geometry';
 import type { RawDetector, RawPixels } from './raw-detector';
 
 export interface AmpAssembly {
@@ -16,6 +16,9 @@ export interface AmpAssembly {
   readonly mask?: Uint16Array;
   readonly saturation?: number;
   readonly saturatedBit?: number;
+  /** With `mask`: raw values at or above `suspect` (and below saturation) get `suspectBit`. */
+  readonly suspect?: number;
+  readonly suspectBit?: number;
 }
 
 /** Writes one amp's data section, corrected as `options` say, into `target` (detector-sized). */
@@ -32,6 +35,8 @@ export function assembleAmp(
   const scale = options.scale ?? 1;
   const saturation = mask && options.saturation !== undefined ? options.saturation : Number.POSITIVE_INFINITY;
   const satBit = options.saturatedBit ?? 0;
+  const suspect = Math.min(saturation, mask && options.suspect !== undefined ? options.suspect : saturation);
+  const suspectBit = options.suspectBit ?? 0;
   const columns = columnLevels ?? new Float64Array(data.width);
   const step = amp.flipX ? -1 : 1;
   for (let r = 0; r < data.height; r++) {
@@ -44,7 +49,10 @@ export function assembleAmp(
     for (let c = 0; c < data.width; c++, src++, dst += step) {
       const value = raw[src] as number;
       target[dst] = (value - level - (columns[c] as number)) * scale;
-      if (value >= saturation) (mask as Uint16Array)[dst] = ((mask as Uint16Array)[dst] as number) | satBit;
+      if (value >= suspect) {
+        const bit = value >= saturation ? satBit : suspectBit;
+        (mask as Uint16Array)[dst] = ((mask as Uint16Array)[dst] as number) | bit;
+      }
     }
   }
 }
@@ -64,8 +72,4 @@ export function imageOf(raw: RawDetector, amp: AmpGeometry) {
   const image = raw.images[amp.image];
   if (image === undefined) throw new Error(`raw has no image ${amp.image} for amp ${amp.name}`);
   return image;
-}
-
-export function detectorPixelCount(geometry: DetectorGeometry): number {
-  return geometry.width * geometry.height;
 }

@@ -11,14 +11,6 @@ export function box(x0: number, y0: number, width: number, height: number): Box 
   return { x0, y0, width, height };
 }
 
-export function boxArea(b: Box): number {
-  return b.width * b.height;
-}
-
-export function boxContains(b: Box, x: number, y: number): boolean {
-  return x >= b.x0 && x < b.x0 + b.width && y >= b.y0 && y < b.y0 + b.height;
-}
-
 /**
  * IRAF section syntax (1-based, inclusive): `[x1:x2,y1:y2]`. With a flip the range runs backwards,
  * as in DETSEC cards (`[512:1,4004:2003]` for an amp flipped in x and y).

@@ -52,7 +52,7 @@ const NOMINAL_ELECTRONICS: Readonly<Record<string, AmpElectronics>> = {
   'LSSTComCam/ITL': { gain: 1.7, readNoise: 6.5, saturation: 142_857 },
   'LSSTCam/ITL': { gain: 1.7, readNoise: 6.5, saturation: 142_857 },
   'LSSTCam/E2V': { gain: 1.48, readNoise: 5.4, saturation: 142_857 },
-  'HSC/HSC': { gain: 3.4, readNoise: 4.5, saturation: 55_000 },
+  'HSC/HSC': { gain: 3.4, readNoise: 4.5, saturation: 55_000, suspect: 50_000 },
 };
 
 const PIXEL_SCALE_ARCSEC: Readonly<Record<InstrumentName, number>> = {

@@ -19,6 +19,8 @@ export interface AmpElectronics {
   readonly readNoise: number;
   /** Raw ADU at or above which a pixel is saturated. */
   readonly saturation: number;
+  /** Raw ADU at or above which a pixel is suspect (non-linear before saturating), where the camera has one. */
+  readonly suspect?: number;
 }
 
 export interface AmpGeometry extends AmpElectronics {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectorGeometry, rawDetectorFromFits } from '../../../service/domain/camera-geometry';
 import type { ImageHdu } from '../../../service/domain/fits';
+import { MaskBit } from '../../../service/domain/image/mask-bits';
 import { readFitsFile } from '../../../service/fits-io/read-fits-file';
 import { calibrationImage } from '../../../service/pipeline/tasks/isr/calibrations';
 import { runIsr } from '../../../service/pipeline/tasks/isr/isr';
@@ -186,6 +187,15 @@ describe('master calibrations on disk', () => {
 describe('synthetic HSC raw', () => {
   const geometry = detectorGeometry('HSC', 42);
   const electrons = new Float32Array(geometry.width * geometry.height).fill(50);
+  // A 3×3 patch at ≈ 52 000 ADU (suspect, not saturated) in amp 1, and a saturated one in amp 2.
+  const patches = [
+    { x: 100, y: 200, electrons: (52_000 - 1000) * 3.4 },
+    { x: 600, y: 300, electrons: 1e6 },
+  ];
+  for (const patch of patches) {
+    for (let y = patch.y; y < patch.y + 3; y++)
+      for (let x = patch.x; x < patch.x + 3; x++) electrons[y * geometry.width + x] = patch.electrons;
+  }
   const biases = [1000, 1100, 1200, 1300].map((level) => ({ level, rowSlope: 0, columnRipple: 0 }));
   const synthetic = simulateRaw({ geometry, seed: 5, electrons, ampBias: biases, gaussianAbove: 20 });
   const written = writeSyntheticExposure(directory, synthetic, {
@@ -223,10 +233,24 @@ describe('synthetic HSC raw', () => {
       // 4176 rows × 14 used overscan columns: σ ≈ 0.02 ADU.
       expect(Math.abs(stats.overscanLevel - (biases[a]?.level ?? 0))).toBeLessThan(0.1);
     });
-    const { image } = result.maskedImage;
-    const mean = image.reduce((s, v) => s + v, 0) / image.length;
+    const { image, mask } = result.maskedImage;
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < image.length; i++) {
+      if (mask[i] !== 0) continue;
+      sum += image[i] as number;
+      count++;
+    }
     // √((50 + 4.5²)/8.5M) ≈ 0.003 e- from the pixels, ~0.01 e- from the per-row bias: 0.05 is > 5σ.
-    expect(Math.abs(mean - 50)).toBeLessThan(0.05);
+    expect(Math.abs(sum / count - 50)).toBeLessThan(0.05);
+    const flagged = (bit: number) => [...mask.keys()].filter((i) => ((mask[i] as number) & bit) !== 0);
+    const at = (x: number, y: number) => y * geometry.width + x;
+    expect(flagged(MaskBit.SUSPECT)).toEqual(
+      [0, 1, 2].flatMap((dy) => [0, 1, 2].map((dx) => at(100 + dx, 200 + dy))),
+    );
+    expect(flagged(MaskBit.SAT)).toEqual(
+      [0, 1, 2].flatMap((dy) => [0, 1, 2].map((dx) => at(600 + dx, 300 + dy))),
+    );
   });
 });
 

@@ -34,7 +34,14 @@ export function runAmpAssemblyJob(job: AmpAssemblyJob): AmpIsrStatistics[] {
       rowLevels: fit.rowLevels,
       columnLevels: fit.columnLevels,
       scale: amp.gain,
-      ...(config.doSaturation ? { mask, saturation: amp.saturation, saturatedBit: MaskBit.SAT } : {}),
+      ...(config.doSaturation
+        ? {
+            mask,
+            saturation: amp.saturation,
+            saturatedBit: MaskBit.SAT,
+            ...(amp.suspect !== undefined ? { suspect: amp.suspect, suspectBit: MaskBit.SUSPECT } : {}),
+          }
+        : {}),
     });
     return {
       amp: amp.name,

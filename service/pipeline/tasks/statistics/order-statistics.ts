@@ -47,12 +47,6 @@ export function medianInPlace(values: Float64Array | Float32Array, n: number): n
   return (lower + upper) / 2;
 }
 
-/** σ of a Gaussian from the median absolute deviation about `center`: 1.4826 × MAD. Reorders the values. */
-export function robustSigmaInPlace(values: Float64Array | Float32Array, n: number, center: number): number {
-  for (let i = 0; i < n; i++) values[i] = Math.abs((values[i] as number) - center);
-  return 1.4826 * medianInPlace(values, n);
-}
-
 export interface ClippedMean {
   readonly mean: number;
   readonly sigma: number;
