@@ -1,7 +1,7 @@
 // Instrument signature removal for one detector: per amp, fit the overscan and assemble the imaging
 // section (overscan subtracted, gain applied, saturation flagged) in one pass; then the master bias,
-// the variance plane, the master dark and the flat in a second pass; then the defects. Pure: a raw and calibrations in, a
-// new exposure in electrons out.
+// the variance plane, the master dark and the flat in a second pass; then the defects. Pure: a raw
+// and calibrations in, a new exposure in electrons out.
 
 import type { RawDetector } from '../../../domain/camera-geometry/raw-detector';
 import { MaskBit } from '../../../domain/image/mask-bits';
