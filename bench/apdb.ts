@@ -11,6 +11,7 @@ import type {
   DiaSourceRecord,
   VisitDetectorCatalogs,
 } from '../service/domain/apdb/apdb-records';
+import { seededUniform } from '../service/domain/synthetic/random';
 import { benchDatabaseUrl, elapsedMs, percentile, uniqueSuffix } from './support/services';
 
 const GOAL_STORE_MS = 100;
@@ -23,19 +24,9 @@ const RUNS = flag('runs', 20);
 const SOURCES = flag('sources', 1000);
 const REGION = { raDeg: 149.28, decDeg: 2.93, radiusDeg: 0.16 };
 
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Visit `run`'s catalogs; its first half of objects are the previous visit's second half. */
 function catalogs(run: number): VisitDetectorCatalogs {
-  const next = uniform(run + 1);
+  const next = seededUniform(run + 1);
   const visit = 2026112800000n + BigInt(run);
   const time = 61007 + run * 0.001;
   const idOf = (r: number, i: number) => (2026112800000n + BigInt(r)) * 1_000_000n + BigInt(i);

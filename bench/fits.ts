@@ -7,25 +7,15 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { imageHdu, writeFits } from '../service/domain/fits';
+import { seededUniform } from '../service/domain/synthetic/random';
 import { readFitsFile } from '../service/fits-io/read-fits-file';
 
 const RUNS = 7;
 const PYTHON = '/usr/bin/python3';
 
-/** Seeded uniform deviates in [0, 1) (mulberry32), so every run benchmarks the same pixels. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** A raw like LSSTCam's: 16 amps of bias ≈ 14000 ADU with read noise σ ≈ 8 ADU (Irwin–Hall of 4). */
 function sixteenAmpRaw(): Uint8Array {
-  const next = uniform(42);
+  const next = seededUniform(42);
   const amps = Array.from({ length: 16 }, (_, a) => {
     const pixels = new Int32Array(576 * 2048);
     for (let i = 0; i < pixels.length; i++) {
@@ -37,7 +27,7 @@ function sixteenAmpRaw(): Uint8Array {
 }
 
 function float4k(): Uint8Array {
-  const next = uniform(7);
+  const next = seededUniform(7);
   const pixels = new Float32Array(4096 * 4096);
   for (let i = 0; i < pixels.length; i++) pixels[i] = 1000 + (next() - 0.5) * 100;
   return writeFits([imageHdu(pixels, [4096, 4096])]);

@@ -1,7 +1,7 @@
 // Environment the admin CLIs (`prompt-repo`, `prompt-apdb`) read when a flag does not say otherwise.
 // The names and meanings are the service's, so the Jobs pass the same values the service gets.
 import { z } from 'zod';
-import { ConfigError, describeIssues } from './config-error';
+import { parseEnvironment } from './config-error';
 import { entriesOf, optional } from './settings';
 
 export const adminCliConfigSchema = z.object({
@@ -23,7 +23,5 @@ export type AdminCliConfig = z.output<typeof adminCliConfigSchema>;
 export const ADMIN_CLI_CONFIG_ENTRIES = entriesOf(adminCliConfigSchema);
 
 export function parseAdminCliConfig(env: NodeJS.ProcessEnv): AdminCliConfig {
-  const result = adminCliConfigSchema.safeParse(env);
-  if (!result.success) throw new ConfigError(describeIssues(result.error));
-  return result.data;
+  return parseEnvironment(adminCliConfigSchema, env);
 }

@@ -2,7 +2,7 @@
 // notifications over HTTP (for object stores that cannot push to Kafka themselves) and produces each
 // record to a Kafka topic. Names follow the service's where they mean the same thing.
 import { z } from 'zod';
-import { ConfigError, describeIssues } from './config-error';
+import { type Environment, parseEnvironment, requirePasswordWithUser } from './config-error';
 import { entriesOf, optional, required, type SettingEntry, withDefault } from './settings';
 
 /** Path a store's push endpoint names (the bridge also answers on "/"). */
@@ -46,13 +46,8 @@ export type BridgeSettingName = keyof typeof bridgeConfigSchema.shape;
 export const BRIDGE_CONFIG_ENTRIES: readonly SettingEntry<BridgeSettingName>[] =
   entriesOf(bridgeConfigSchema);
 
-export function parseBridgeConfig(env: Readonly<Record<string, string | undefined>>): BridgeConfig {
-  const result = bridgeConfigSchema.safeParse(env);
-  if (result.success) {
-    if (result.data.KAFKA_USERNAME && !result.data.KAFKA_PASSWORD) {
-      throw new ConfigError('invalid configuration: KAFKA_PASSWORD is required when KAFKA_USERNAME is set');
-    }
-    return result.data;
-  }
-  throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
+export function parseBridgeConfig(env: Environment): BridgeConfig {
+  const config = parseEnvironment(bridgeConfigSchema, env);
+  requirePasswordWithUser(config);
+  return config;
 }

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { INSTRUMENT_NAMES } from '../domain/instruments';
-import { ConfigError, describeIssues } from './config-error';
+import { type Environment, parseEnvironment, requirePasswordWithUser } from './config-error';
 import { entriesOf, optional, required, type SettingEntry, withDefault } from './settings';
 
 const flag = z.enum(['0', '1']).transform((v) => v === '1');
@@ -52,11 +52,8 @@ export type FanOutSettingName = keyof typeof fanOutConfigSchema.shape;
 export const FAN_OUT_CONFIG_ENTRIES: readonly SettingEntry<FanOutSettingName>[] =
   entriesOf(fanOutConfigSchema);
 
-export function parseFanOutConfig(env: Readonly<Record<string, string | undefined>>): FanOutConfig {
-  const result = fanOutConfigSchema.safeParse(env);
-  if (!result.success) throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
-  if (result.data.KAFKA_USERNAME && !result.data.KAFKA_PASSWORD) {
-    throw new ConfigError('invalid configuration: KAFKA_PASSWORD is required when KAFKA_USERNAME is set');
-  }
-  return result.data;
+export function parseFanOutConfig(env: Environment): FanOutConfig {
+  const config = parseEnvironment(fanOutConfigSchema, env);
+  requirePasswordWithUser(config);
+  return config;
 }

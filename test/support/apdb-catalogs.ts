@@ -6,6 +6,7 @@ import type {
   DiaSourceRecord,
   VisitDetectorCatalogs,
 } from '../../service/domain/apdb/apdb-records';
+import { seededUniform } from '../../service/domain/synthetic/random';
 
 export interface CatalogOptions {
   readonly visit: bigint;
@@ -21,22 +22,12 @@ export interface CatalogOptions {
   readonly seed?: number;
 }
 
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 export function sourceId(visit: bigint, detector: number, i: number): bigint {
   return visit * 1_000_000n + BigInt(detector * 10_000 + i);
 }
 
 export function makeCatalogs(options: CatalogOptions): VisitDetectorCatalogs {
-  const next = uniform(options.seed ?? options.detector + 1);
+  const next = seededUniform(options.seed ?? options.detector + 1);
   const ra0 = options.raDeg ?? 149.28;
   const dec0 = options.decDeg ?? 2.93;
   const half = options.halfWidthDeg ?? 0.11;

@@ -136,3 +136,9 @@ function logFactorial(k: number): number {
     inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
   );
 }
+
+/** Just the uniform stream of a seeded generator, for code that needs nothing else. */
+export function seededUniform(seed: number): () => number {
+  const random = seededRandom(seed);
+  return () => random.uniform();
+}

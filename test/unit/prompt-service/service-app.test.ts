@@ -18,30 +18,12 @@ import {
   NonRetriableVisitError,
   RetriableVisitError,
 } from '../../../service/prompt-service/visit-errors';
+import { summitVisit } from '../../support/next-visit-fixtures';
 
 const NOW = 1_795_849_200; // UTC seconds the test clock reports
 
 function visit(overrides: Partial<FannedOutVisit> = {}): FannedOutVisit {
-  return {
-    salIndex: 2,
-    scriptSalIndex: 200023,
-    groupId: '2026-11-28T03:14:15.926',
-    coordinateSystem: CoordinateSystem.ICRS,
-    position: [149.28, 2.93],
-    startTime: utcToTai(NOW - 5),
-    rotationSystem: RotationSystem.SKY,
-    cameraAngle: 270,
-    filters: 'SDSSr_65mm~empty',
-    dome: Dome.OPEN,
-    duration: 30,
-    nimages: 1,
-    instrument: 'LATISS',
-    survey: 'SURVEY',
-    totalCheckpoints: 0,
-    private_sndStamp: utcToTai(NOW - 10),
-    detector: 0,
-    ...overrides,
-  };
+  return { ...summitVisit(NOW), detector: 0, ...overrides };
 }
 
 class RecordingProcessor implements VisitProcessor {

@@ -7,17 +7,7 @@ import {
   mergeRanges,
 } from '../../../service/domain/sky/htm';
 import { normalize, separationDeg } from '../../../service/domain/sky/sky-circle';
-
-/** Seeded uniform deviates in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededUniform } from '../../../service/domain/synthetic/random';
 
 describe('HTM index (numbered as lsst.sphgeom)', () => {
   it('matches sphgeom test values: (1,1,1) is 63 at level 1, N0 centre is 831 at level 3', () => {
@@ -41,7 +31,7 @@ describe('HTM index (numbered as lsst.sphgeom)', () => {
   });
 
   it('gives level-20 ids in [8·4^20, 16·4^20) whose level-7 prefix is the level-7 id', () => {
-    const next = uniform(1);
+    const next = seededUniform(1);
     for (let i = 0; i < 200; i++) {
       const ra = next() * 360;
       const dec = Math.asin(2 * next() - 1) * (180 / Math.PI);
@@ -61,7 +51,7 @@ describe('HTM index (numbered as lsst.sphgeom)', () => {
 
 describe('HTM envelope of a circle', () => {
   it('covers every point inside the circle with at most 64 ranges', () => {
-    const next = uniform(7);
+    const next = seededUniform(7);
     for (const circle of [
       { raDeg: 149.28, decDeg: 2.93, radiusDeg: 0.2 },
       { raDeg: 0.05, decDeg: -0.02, radiusDeg: 1.5 },
