@@ -46,7 +46,7 @@ export function identityCards(identity: RawIdentity): Card[] {
 
 /** The raw with its primary header's cards replaced (or appended) by `cards`. */
 export function rewritePrimaryHeader(raw: Uint8Array, cards: readonly Card[]): Uint8Array {
-  const { header, end } = parseHeader(raw, 0);
+  const { header, end } = primaryHeader(raw);
   let updated = header;
   for (const card of cards) updated = updated.with(card);
   const head = formatHeader(updated.cards);
@@ -56,7 +56,21 @@ export function rewritePrimaryHeader(raw: Uint8Array, cards: readonly Card[]): U
   return out;
 }
 
-/** The primary header's cards as the sidecar JSON upstream writes next to LSST raws. */
+/** The primary header's cards, from which upstream's sidecar JSON is made. */
 export function primaryCards(raw: Uint8Array): readonly Card[] {
-  return parseHeader(raw, 0).header.cards;
+  return primaryHeader(raw).header.cards;
+}
+
+export class RawRewriteError extends Error {
+  override readonly name = 'RawRewriteError';
+}
+
+function primaryHeader(raw: Uint8Array) {
+  try {
+    return parseHeader(raw, 0);
+  } catch (error) {
+    throw new RawRewriteError(
+      `cannot rewrite the header of a raw that is not FITS (${(error as Error).message}): rerun make-unobserved to rebuild the pool`,
+    );
+  }
 }
