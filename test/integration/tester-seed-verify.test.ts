@@ -6,6 +6,7 @@ import { Apdb } from '../../service/apdb/apdb';
 import { apdbLocation } from '../../service/domain/apdb/apdb-location';
 import { readFits } from '../../service/domain/fits';
 import { readTableLayout } from '../../service/domain/fits/binary-table';
+import { datasetTypeDefinition } from '../../service/domain/repo/dataset-type';
 import { skyToPixel, tanWcsFromHeader } from '../../service/domain/wcs/tan-wcs';
 import { CURATED_POOLS } from '../../tester/pool/curated-groups';
 import { makeUnobserved } from '../../tester/pool/make-unobserved';
@@ -97,6 +98,21 @@ describe('prompt-tester seed-central-repo and verify (RGW + PostgreSQL)', () => 
     expect(readTableLayout(table.header).rows).toBeGreaterThan(0);
   });
 
+  it('seeds again without error or duplicates (a rerun completes a partial seed)', async () => {
+    const again = await seedCentralRepo({
+      repo: central.repo,
+      pool: CURATED_POOLS.LATISS,
+      pipelinesDir: join(repoRoot, 'pipelines'),
+      ampSize: AMP,
+    });
+    expect(again).toEqual(seeded);
+    const biases = await central.repo.registry.queryDatasets({
+      datasetType: 'bias',
+      collections: ['LATISS/calib'],
+    });
+    expect(biases).toHaveLength(1);
+  }, 60_000);
+
   describe('verify', () => {
     let f: TesterFixture;
     let apdb: Apdb;
@@ -143,6 +159,44 @@ describe('prompt-tester seed-central-repo and verify (RGW + PostgreSQL)', () => 
         diaSources: 4,
         transientsInjected: 5,
         transientsFound: 3,
+      });
+    });
+
+    it('names the pipeline from the run of the outputs the central repo holds for the visit', async () => {
+      const [sent] = (await uploadCurated(await f.context('LATISS', 'curated'), 1)).groups;
+      const record = await readGroupRecord(f.usersBucket, sent?.groupId ?? '');
+      const visit = record.exposureIds[0] ?? 0;
+      const dayObs = Math.floor(visit / 100_000);
+      const r = central.repo.registry;
+      await r.insertDimensionRecords('day_obs', [{ instrument: 'LATISS', day_obs: dayObs }], {
+        skipExisting: true,
+      });
+      await r.insertDimensionRecords(
+        'visit',
+        [{ instrument: 'LATISS', visit, physical_filter: 'SDSSr_65mm~empty', day_obs: dayObs }],
+        { skipExisting: true },
+      );
+      await r.registerDatasetType(
+        datasetTypeDefinition({
+          name: 'post_isr_image',
+          dimensions: ['instrument', 'visit', 'detector'],
+          storageClass: 'Exposure',
+        }),
+      );
+      const run = 'LATISS/prompt/output-2026-11-28/Isr/pipelines-0123456-config-89abcde';
+      await r.registerCollection(run, 'RUN');
+      await central.repo.put(
+        'post_isr_image',
+        { instrument: 'LATISS', visit, detector: 0 },
+        run,
+        new Uint8Array(8),
+      );
+      const [verdict] = await verifyGroup(record, undefined, central.repo);
+      expect(verdict).toMatchObject({
+        processed: true,
+        pipeline: 'Isr',
+        apdbStored: false,
+        transientsFound: 0,
       });
     });
 

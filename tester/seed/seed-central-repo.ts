@@ -47,6 +47,22 @@ export interface SeedReport {
 
 export const CALIBRATION_VALID_FROM = new Date('2000-01-01T00:00:00Z');
 
+/**
+ * Puts a dataset unless the run has it already (a rerun after a partial seed fills in the rest);
+ * `created` says whether this call wrote it.
+ */
+async function putOnce(
+  repo: Repo,
+  datasetType: string,
+  dataId: Record<string, unknown>,
+  run: string,
+  make: () => Uint8Array,
+): Promise<{ id: string; created: boolean }> {
+  const existing = await repo.registry.queryDatasets({ datasetType, collections: [run], where: dataId });
+  if (existing[0]) return { id: existing[0].id, created: false };
+  return { id: (await repo.put(datasetType, dataId, run, make(), 'fits')).id, created: true };
+}
+
 /** Every repository input the instrument's pipeline files declare, as dataset type definitions. */
 export function declaredInputs(pipelinesDir: string, instrument: InstrumentName) {
   const dir = join(pipelinesDir, instrument);
@@ -126,7 +142,11 @@ export async function seedCentralRepo(options: SeedOptions): Promise<SeedReport>
     templates,
     refcatShards,
     collections: {
-      ...collections,
+      defaults: collections.defaults,
+      calib: collections.calib,
+      templates: collections.templates,
+      refcats: collections.refcats,
+      skymaps: collections.skymaps,
       ...Object.fromEntries(Object.entries(runs).map(([k, v]) => [`${k}Run`, v])),
     },
   };
@@ -141,23 +161,32 @@ async function seedCalibrations(
   const { repo, pool } = options;
   const detectors = poolDetectors(pool);
   const ids: string[] = [];
+  let total = 0;
   for (const [i, detector] of detectors.entries()) {
     const geometry = poolGeometry(pool.instrument, detector, options.ampSize);
     const calibs = makeMasterCalibrations(geometry, { seed: calibrationSeed(pool.instrument, detector) });
     const base = { instrument: pool.instrument, detector };
-    const put = (
+    const put = async (
       type: 'bias' | 'dark' | 'flat',
       pixels: Float32Array,
       dataId: Record<string, unknown>,
       filter?: string,
-    ) => repo.put(type, dataId, run, writeFits(calibrationHdus(type, pixels, geometry, filter)), 'fits');
-    ids.push((await put('bias', calibs.bias, base)).id, (await put('dark', calibs.dark, base)).id);
+    ) => {
+      const stored = await putOnce(repo, type, dataId, run, () =>
+        writeFits(calibrationHdus(type, pixels, geometry, filter)),
+      );
+      // Only new datasets are certified: the earlier ones hold their validity range already.
+      if (stored.created) ids.push(stored.id);
+      total++;
+    };
+    await put('bias', calibs.bias, base);
+    await put('dark', calibs.dark, base);
     for (const filter of filters)
-      ids.push((await put('flat', calibs.flat, { ...base, physical_filter: filter }, filter)).id);
+      await put('flat', calibs.flat, { ...base, physical_filter: filter }, filter);
     options.onStep?.('calibrations', i + 1, detectors.length);
   }
-  await repo.registry.certify(calibCollection, ids, { begin: CALIBRATION_VALID_FROM });
-  return ids.length;
+  if (ids.length > 0) await repo.registry.certify(calibCollection, ids, { begin: CALIBRATION_VALID_FROM });
+  return total;
 }
 
 async function seedTemplates(options: SeedOptions, run: string): Promise<number> {
@@ -218,13 +247,12 @@ async function seedTemplates(options: SeedOptions, run: string): Promise<number>
       ],
       { skipExisting: true },
     );
-    const bytes = writeFits(templateHdus(map, patch, want.band, want.stars));
-    await repo.put(
+    await putOnce(
+      repo,
       'template_coadd',
       { skymap: map.name, tract: tract.id, patch: patch.id, band: want.band },
       run,
-      bytes,
-      'fits',
+      () => writeFits(templateHdus(map, patch, want.band, want.stars)),
     );
     options.onStep?.('templates', ++done, wanted.size);
   }
@@ -247,8 +275,9 @@ async function seedRefcat(options: SeedOptions, run: string): Promise<number> {
   }
   let done = 0;
   for (const [id, stars] of shards) {
-    const bytes = writeFits([imageHdu(new Uint8Array(0), []), refcatTableHdu(stars)]);
-    await options.repo.put('refcat', { [`htm${REFCAT_HTM_LEVEL}`]: id }, run, bytes, 'fits');
+    await putOnce(options.repo, 'refcat', { [`htm${REFCAT_HTM_LEVEL}`]: id }, run, () =>
+      writeFits([imageHdu(new Uint8Array(0), []), refcatTableHdu(stars)]),
+    );
     options.onStep?.('refcat', ++done, shards.size);
   }
   return shards.size;
