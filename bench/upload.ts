@@ -12,7 +12,7 @@ import { KafkaPublisher } from '../service/adapters/kafka/kafka-publisher';
 import { s3ClientFor } from '../service/adapters/s3/s3-datastore';
 import { S3ObjectBucket } from '../service/adapters/s3/s3-object-bucket';
 import { type InstrumentName, instrumentByName } from '../service/domain/instruments';
-import { randomPool } from '../tester/pool/curated-groups';
+import { randomPool, randomPoolDetectors } from '../tester/pool/curated-groups';
 import { makeUnobserved } from '../tester/pool/make-unobserved';
 import { GroupIdAllocator } from '../tester/upload/claim-ids';
 import { KafkaNextVisitSender } from '../tester/upload/next-visit-sender';
@@ -64,9 +64,7 @@ async function main(): Promise<void> {
   await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
   const users = new S3ObjectBucket(s3, names.users);
   const raw = new S3ObjectBucket(s3, names.raw);
-  const detectors = instrumentByName(INSTRUMENT)
-    .detectors.slice(0, DETECTORS)
-    .map((d) => d.id);
+  const detectors = randomPoolDetectors(INSTRUMENT, DETECTORS);
   const simulateStart = process.hrtime.bigint();
   const made = await makeUnobserved({
     bucket: users,

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { terminalProgress } from '../../tester/cli/progress';
 import { formatTable } from '../../tester/cli/summary-table';
 import { buckets, type SendFlags, uploadContext } from '../../tester/cli/wiring';
-import { CURATED_POOLS, randomPool } from '../../tester/pool/curated-groups';
+import { CURATED_POOLS, randomPool, randomPoolDetectors } from '../../tester/pool/curated-groups';
 import { makeUnobserved, poolRawCount } from '../../tester/pool/make-unobserved';
 import { seedCentralRepo } from '../../tester/seed/seed-central-repo';
 import {
@@ -217,9 +217,7 @@ bucketOptions(
     },
   ) => {
     const b = buckets(options);
-    const detectorIds = instrumentByName(instrument)
-      .detectors.slice(0, options.detectors)
-      .map((d) => d.id);
+    const detectorIds = randomPoolDetectors(instrument, options.detectors);
     const pool = options.randomPool
       ? randomPool(instrument, options.visits, detectorIds)
       : CURATED_POOLS[instrument];

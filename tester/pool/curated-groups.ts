@@ -2,7 +2,12 @@
 // `unobserved/<INST>/` sets): which groups, where they point, which detectors, which filter. HSC's
 // groups use upstream's test salIndex values so the fan-out addresses exactly their detectors.
 
-import { type InstrumentName, TESTER_SAL_INDEX } from '../../service/domain/instruments';
+import {
+  fanOutDetectorsFor,
+  type InstrumentName,
+  instrumentByName,
+  TESTER_SAL_INDEX,
+} from '../../service/domain/instruments';
 
 export interface CuratedGroup {
   /** Stable name within the pool (not the group id, which upload makes fresh). */
@@ -148,6 +153,18 @@ export function randomPool(
     transients: 2,
   }));
   return { instrument, groups };
+}
+
+/**
+ * Detectors for a random pool of `count` per visit: first those the fan-out addresses for a tester
+ * next_visit (salIndex 999; for HSC only 103 and 104), then the rest of the catalog in id order —
+ * raws of detectors the fan-out skips are uploaded but never processed.
+ */
+export function randomPoolDetectors(instrument: InstrumentName, count: number): number[] {
+  const catalog = instrumentByName(instrument);
+  const addressed = fanOutDetectorsFor(catalog, TESTER_SAL_INDEX);
+  const rest = catalog.detectors.map((d) => d.id).filter((id) => !addressed.includes(id));
+  return [...addressed, ...rest].slice(0, count);
 }
 
 /** Distinct detectors a pool uses. */

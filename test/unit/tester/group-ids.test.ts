@@ -3,6 +3,7 @@ import { judgeKey, judgeSidecar } from '../../../service/activator/snap-matcher'
 import { fannedOutVisitSchema, fanOutVisit } from '../../../service/domain/next-visit';
 import { parseRawKey } from '../../../service/domain/raw-keys';
 import { utcToTai } from '../../../service/domain/tai';
+import { randomPoolDetectors } from '../../../tester/pool/curated-groups';
 import { GroupIdAllocator } from '../../../tester/upload/claim-ids';
 import {
   claimKey,
@@ -98,5 +99,10 @@ describe('tester group ids', () => {
     expect(visit.duration).toBe(20);
     for (const fanned of fanOutVisit(visit, [50, 58]))
       expect(fannedOutVisitSchema.parse(fanned).groupId).toBe('25232883');
+  });
+
+  it('draws random-pool detectors the fan-out addresses first (HSC: 103, 104)', () => {
+    expect(randomPoolDetectors('HSC', 4)).toEqual([103, 104, 0, 1]);
+    expect(randomPoolDetectors('LSSTCam', 3)).toEqual([0, 1, 2]);
   });
 });
