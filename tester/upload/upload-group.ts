@@ -124,7 +124,9 @@ export async function uploadGroup(
     poolGroup: group.name,
     hasTemplate: group.hasTemplate,
     exposureIds: sent.exposureIds,
-    detectors: [...detectors.entries()].map(([detector, d]) => ({ detector, ...d })),
+    detectors: [...detectors.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([detector, d]) => ({ detector, ...d })),
     sentUtc: new Date(nowUtc * 1000).toISOString(),
   };
   await ctx.usersBucket.put(
