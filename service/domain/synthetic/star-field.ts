@@ -117,7 +117,13 @@ function drawStars(options: StarFieldOptions, sigma: number, uniform: () => numb
 }
 
 /** Adds each star's pixel-integrated profile: one row and one column of erf differences per star. */
-function addStars(image: Float32Array, width: number, height: number, truth: StarTruth, sigma: number): void {
+export function addStars(
+  image: Float32Array,
+  width: number,
+  height: number,
+  truth: Pick<StarTruth, 'x' | 'y' | 'flux'>,
+  sigma: number,
+): void {
   const half = Math.ceil(STAMP_HALF_WIDTH_SIGMAS * sigma);
   const px = new Float64Array(2 * half + 1);
   const py = new Float64Array(2 * half + 1);
