@@ -19,6 +19,7 @@ import type { GaussianPsf } from '../domain/measurement/psf-model';
 import type { SkyCircle } from '../domain/sky/sky-circle';
 import { pixelToSky, separationArcsec, type TanWcs } from '../domain/wcs/tan-wcs';
 import type { BusMessage, EventPublisher } from '../ports/event-publisher';
+import { publishAlerts } from './publish-alerts';
 
 export interface DiaVisitDetector {
   readonly visit: bigint;
@@ -130,7 +131,7 @@ export async function associateVisitDetector(
       processedMjdTai,
     ),
   );
-  await deps.publisher.publish(deps.alertTopic, messages, signal);
+  await publishAlerts(deps.publisher, deps.alertTopic, messages, signal);
   return {
     stored: true,
     diaSources: result.diaSources,

@@ -67,6 +67,26 @@ export function subtractImages(
   sources: SourceCatalog,
   options: SubtractionOptions = DEFAULT_SUBTRACTION_OPTIONS,
 ): Subtraction {
+  const solution = fitSubtractionKernel(science, template, sources, options);
+  const convolved = convolveForSubtraction(science, template, solution, options);
+  return finishSubtraction(science, template, solution, convolved);
+}
+
+/** The fitted kernel, the measured PSFs and the matching direction: everything before convolution. */
+export interface KernelSolution {
+  readonly mode: MatchingMode;
+  readonly kernel: MatchingKernel;
+  readonly sciencePsf: GaussianPsf;
+  readonly templatePsf: GaussianPsf;
+}
+
+/** Step 1: stamps, PSFs, direction, basis and the kernel fit. */
+export function fitSubtractionKernel(
+  science: MaskedImage,
+  template: MaskedImage,
+  sources: SourceCatalog,
+  options: SubtractionOptions = DEFAULT_SUBTRACTION_OPTIONS,
+): KernelSolution {
   if (science.width !== template.width || science.height !== template.height) {
     throw new RangeError(
       `template ${template.width}×${template.height} is not on the science grid ${science.width}×${science.height}: warp it first`,
@@ -97,17 +117,41 @@ export function subtractImages(
   const scale = kernelSum(kernel);
   if (!(scale > 0))
     throw new KernelFitError(`the matching kernel sums to ${scale}: the template and science do not match`);
-  const convolved = convolveKernelField(
+  return { mode, kernel, sciencePsf, templatePsf };
+}
+
+/** Step 2: the narrower-PSF image convolved with the spatially varying kernel (the costly part). */
+export function convolveForSubtraction(
+  science: MaskedImage,
+  template: MaskedImage,
+  solution: KernelSolution,
+  options: SubtractionOptions = DEFAULT_SUBTRACTION_OPTIONS,
+): MaskedImage {
+  const { kernel } = solution;
+  const reference = solution.mode === 'convolveTemplate' ? template : science;
+  return convolveKernelField(
     reference,
-    { half, kernelAt: (x, y, out) => kernelImageAt(kernel, x, y, out) },
+    { half: kernel.basis.half, kernelAt: (x, y, out) => kernelImageAt(kernel, x, y, out) },
     options.convolution,
   );
+}
+
+/** Step 3: background, photometric scaling and the difference with its variance and mask. */
+export function finishSubtraction(
+  science: MaskedImage,
+  template: MaskedImage,
+  solution: KernelSolution,
+  convolved: MaskedImage,
+): Subtraction {
+  const { mode, kernel, sciencePsf, templatePsf } = solution;
+  const scale = kernelSum(kernel);
   const background = backgroundPlane(kernel);
   const differencePsf = mode === 'convolveTemplate' ? sciencePsf : templatePsf;
   const common = { mode, kernel, sciencePsf, templatePsf, differencePsf };
   if (mode === 'convolveTemplate') {
-    const matched = combine(convolved, background, 1, 1, null, 1);
-    return { ...common, matchedTemplate: matched, difference: subtract(science, matched, 1) };
+    // The convolved template is this subtraction's own buffer: the background is added in place.
+    addBackground(convolved.image, convolved.width, background);
+    return { ...common, matchedTemplate: convolved, difference: subtract(science, convolved, 1) };
   }
   // Template ≈ K⊗science + b: difference = (K⊗science + b − template)/κ, template as (template − b)/κ.
   const matched = combine(template, background, 1 / scale, -1, convolved.mask, 1 / scale);
@@ -152,6 +196,20 @@ function backgroundPlane(kernel: MatchingKernel): (x: number, y: number) => numb
   localCoefficients(kernel, 0, kernel.height - 1, local);
   const by = ((local[kernel.basis.count] as number) - b0) / Math.max(kernel.height - 1, 1);
   return (x, y) => b0 + bx * x + by * y;
+}
+
+function addBackground(
+  image: Float32Array,
+  width: number,
+  background: (x: number, y: number) => number,
+): void {
+  const height = image.length / width;
+  for (let y = 0; y < height; y++) {
+    const b0 = background(0, y);
+    const b1 = background(1, y) - b0;
+    const o = y * width;
+    for (let x = 0; x < width; x++) image[o + x] = (image[o + x] as number) + b0 + b1 * x;
+  }
 }
 
 /** scale·(image + sign·background(x, y)), variance·varianceScale², masks ORed with `extraMask`. */

@@ -1,6 +1,8 @@
 // A seeded science/template pair run through warping, subtraction and DIA detection, shared by the
 // differencing tests (each file renders it once). Truth metrics follow astro.md §6.7.
 
+export { expectedFalsePositives, fitHalfEfficiency } from '../../../service/domain/synthetic/dia-metrics';
+
 import { detectDiaSources } from '../../../service/domain/diffim/detect-dia-sources';
 import type { DiaSourceTable } from '../../../service/domain/diffim/dia-source-table';
 import { psfPhotometer } from '../../../service/domain/diffim/psf-photometry';
@@ -76,26 +78,4 @@ export function runDia(options: DiaPairOptions): DiaRun {
   const t = pair.truth.transients;
   const transientSnr = t.flux.map((f, k) => f / error(t.x[k] as number, t.y[k] as number, m).fluxErr);
   return { pair, warped, subtraction, dia, transientSnr };
-}
-
-/** Logistic fit eff = 1/(1+e^{−a(SNR−b)}) by least squares over a grid: returns b (SNR at 50 %). */
-export function fitHalfEfficiency(snr: ArrayLike<number>, found: ArrayLike<boolean>): number {
-  let best = { b: Number.NaN, cost: Infinity };
-  for (let a = 0.5; a <= 6; a += 0.05) {
-    for (let b = 2; b <= 9; b += 0.02) {
-      let cost = 0;
-      for (let i = 0; i < snr.length; i++) {
-        const p = 1 / (1 + Math.exp(-a * ((snr[i] as number) - b)));
-        // Bernoulli log-likelihood (negated): the maximum-likelihood sigmoid.
-        cost -= found[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12));
-      }
-      if (cost < best.cost) best = { b, cost };
-    }
-  }
-  return best.b;
-}
-
-/** Kaiser / DMTN-006 expected noise peaks above ν per image, both signs: 2·N_pix·ν·e^{−ν²/2}/(2^{5/2}π^{3/2}σ_g²). */
-export function expectedFalsePositives(pixels: number, nu: number, sigmaPixels: number): number {
-  return (2 * pixels * nu * Math.exp((-nu * nu) / 2)) / (2 ** 2.5 * Math.PI ** 1.5 * sigmaPixels ** 2);
 }
