@@ -3,8 +3,12 @@
 // sends nothing; the alerts read back from the instrument's alert topic decode with the right ids,
 // history and FITS cutouts.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryDatasetStore } from '../../service/adapters/in-memory/dataset-store';
 import { KafkaPublisher } from '../../service/adapters/kafka/kafka-publisher';
 import { decodeAlert } from '../../service/alerts/alert-packet';
 import { loadAlertSchema } from '../../service/alerts/alert-schema';
@@ -17,11 +21,15 @@ import {
 import { apdbLocation } from '../../service/domain/apdb/apdb-location';
 import { diaIdPacker } from '../../service/domain/dia/dia-ids';
 import { emptyDiaSourceTable } from '../../service/domain/diffim/dia-source-table';
-import { readFits } from '../../service/domain/fits';
+import { Header, readFits } from '../../service/domain/fits';
 import { instrumentByName } from '../../service/domain/instruments';
 import { circularPsf } from '../../service/domain/measurement/psf-model';
 import { instrumentTopics } from '../../service/domain/topics';
 import { pixelToSky, tanWcs } from '../../service/domain/wcs/tan-wcs';
+import { executePipeline } from '../../service/pipeline/engine/execute-pipeline';
+import { loadPipelineGraph } from '../../service/pipeline/engine/load-pipeline';
+import { implementAssociateApdb } from '../../service/pipeline/tasks/associate-apdb';
+import { defaultTaskRegistry } from '../../service/pipeline/tasks/default-task-registry';
 import { testKafka } from '../support/kafka';
 import { databaseUrl, expectListening, uniqueName } from '../support/local-services';
 import { dropSchema } from '../support/repos';
@@ -73,7 +81,6 @@ describe('association into the APDB and alerts on Kafka', () => {
   let kafka: Kafka;
   let publisher: KafkaPublisher;
   let deps: DiaDependencies;
-  const schema = loadAlertSchema();
 
   beforeAll(async () => {
     await expectListening('PostgreSQL', '127.0.0.1:5432');
@@ -174,6 +181,96 @@ describe('association into the APDB and alerts on Kafka', () => {
     expect((alerts[0] as Record<string, unknown>).prvDiaSources).toEqual([]);
   });
 });
+
+describe('associateApdb through the engine', () => {
+  const namespace = uniqueName('it_dia_task').replace(/-/g, '_');
+  const topic = instrumentTopics(instrumentByName('LSSTCam'), `${uniqueName('it')}-`).alerts;
+  let apdb: Apdb;
+  let kafka: Kafka;
+  let publisher: KafkaPublisher;
+
+  beforeAll(async () => {
+    apdb = await Apdb.open(apdbLocation(databaseUrl(), namespace));
+    await apdb.create();
+    kafka = testKafka();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    publisher = new KafkaPublisher(kafka);
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await apdb?.close();
+    await dropSchema(namespace);
+    const admin = kafka?.admin();
+    if (admin) {
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  it('stores the visit-detector named by the data ID, at the header’s midpoint, and sends its alert', async () => {
+    const V = '[instrument, visit, detector]';
+    const dir = mkdtempSync(join(tmpdir(), 'associate-'));
+    writeFileSync(
+      join(dir, 'Associate.yaml'),
+      `description: association only
+instrument: LSSTCam
+inputs:
+  dia: { dimensions: ${V}, storageClass: DataFrame }
+  preloaded: { dimensions: ${V}, storageClass: DataFrame }
+  calexp: { dimensions: ${V}, storageClass: Exposure }
+  diff: { dimensions: ${V}, storageClass: Exposure }
+  matched: { dimensions: ${V}, storageClass: Exposure }
+  diff_psf: { dimensions: ${V}, storageClass: Psf }
+  calexp_psf: { dimensions: ${V}, storageClass: Psf }
+  astrometry: { dimensions: ${V}, storageClass: AstrometricSolution }
+tasks:
+  associateApdb:
+    task: associateApdb
+    connections:
+      inputs: { diaSources: dia, preloadedDiaObjects: preloaded, exposure: calexp, difference: diff,
+                matchedTemplate: matched, psf: diff_psf, sciencePsf: calexp_psf, astrometry: astrometry }
+      outputs:
+        apdbMarker: { datasetType: apdb_marker, dimensions: ${V}, storageClass: ApdbMarker }
+        associatedDiaSources: { datasetType: dia_source_associated, dimensions: ${V}, storageClass: DataFrame }
+`,
+    );
+    const registry = defaultTaskRegistry();
+    implementAssociateApdb(registry, { apdb, publisher, alertTopic: topic, nowMjdTai: () => 61005 });
+    const graph = await loadPipelineGraph(join(dir, 'Associate.yaml'), registry);
+    const input = visitInput(0);
+    const store = new InMemoryDatasetStore();
+    const v = { instrument: 'LSSTCam', visit: Number(VISITS[0]), detector: DETECTOR };
+    const metadata = new Header([{ keyword: 'MJD-AVG', value: 61000.1 }]);
+    const put = (datasetType: string, storageClass: string, value: unknown) =>
+      store.put('in', { datasetType, dataId: v }, storageClass, value);
+    await put('dia', 'DataFrame', input.diaSources);
+    await put('preloaded', 'DataFrame', { diaObjects: [] });
+    for (const name of ['calexp', 'diff', 'matched'])
+      await put(name, 'Exposure', { ...input.science, metadata });
+    await put('diff_psf', 'Psf', input.differencePsf);
+    await put('calexp_psf', 'Psf', input.sciencePsf);
+    await put('astrometry', 'AstrometricSolution', {
+      wcs,
+      source: 'refined',
+      matchCount: 10,
+      rmsPixels: 0.05,
+    });
+    await executePipeline(graph, { dataId: { ...v, band: 'r' }, store, run: 'out' });
+    const marker = await store.get({ datasetType: 'apdb_marker', dataId: v });
+    expect(marker).toMatchObject({ stored: true, diaSources: 1, created: 1, alerts: 1 });
+    const [message] = await readTopic(kafka, topic, 1, 20_000);
+    const alert = decodeAlert(schema, (message as { value: Buffer }).value);
+    expect(alert.diaSourceId).toBe(diaIdPacker(VISITS[0] as bigint, DETECTOR)(0));
+    expect(alert.diaSource).toMatchObject({ midpointMjdTai: 61000.1, timeProcessedMjdTai: 61005, band: 'r' });
+  });
+});
+
+const schema = loadAlertSchema();
 
 async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs: number) {
   const consumer: Consumer = kafka.consumer({ groupId: uniqueName('it-alerts'), maxWaitTimeInMs: 100 });
