@@ -2,16 +2,26 @@
 // registry (the alert refers to them by full name), and every Avro `long` is a BigInt: DiaSource ids
 // exceed 2^53, where plain numbers lose precision (avsc's own long throws on them).
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import avro from 'avsc';
+import alertSchema from './schema/lsst.v11_0.alert.json';
+import diaForcedSourceSchema from './schema/lsst.v11_0.diaForcedSource.json';
+import diaObjectSchema from './schema/lsst.v11_0.diaObject.json';
+import diaSourceSchema from './schema/lsst.v11_0.diaSource.json';
+import mpcOrbitsSchema from './schema/lsst.v11_0.mpc_orbits.json';
+import ssSourceSchema from './schema/lsst.v11_0.ssSource.json';
 
 /** Confluent schema-registry id of lsst.v11_0: MAJOR·100 + MINOR. */
 export const ALERT_SCHEMA_ID = 1100;
 export const ALERT_SCHEMA_NAME = 'lsst.v11_0.alert';
 
-const SCHEMA_DIR = join(__dirname, 'schema');
-const SUB_SCHEMAS = ['diaSource', 'diaForcedSource', 'diaObject', 'ssSource', 'mpc_orbits'];
+/** In the order the alert needs them: sub-schemas first. */
+const SUB_SCHEMAS: readonly object[] = [
+  diaSourceSchema,
+  diaForcedSourceSchema,
+  diaObjectSchema,
+  ssSourceSchema,
+  mpcOrbitsSchema,
+];
 
 export interface AlertSchema {
   readonly alert: avro.Type;
@@ -33,26 +43,10 @@ export const bigIntLong = avro.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
 });
 
-export class AlertSchemaError extends Error {
-  override readonly name = 'AlertSchemaError';
-}
-
-/** Parses the shipped schema files (or those in `dir`) into avsc types. */
-export function loadAlertSchema(dir = SCHEMA_DIR): AlertSchema {
+/** Parses the shipped schemas (service/alerts/schema/, see SOURCE.md) into avsc types. */
+export function loadAlertSchema(): AlertSchema {
   const registry: Record<string, avro.Type> = { long: bigIntLong };
-  const parse = (name: string): avro.Type => {
-    const file = join(dir, `lsst.v11_0.${name}.avsc`);
-    let schema: avro.Schema;
-    try {
-      schema = JSON.parse(readFileSync(file, 'utf8')) as avro.Schema;
-    } catch (error) {
-      throw new AlertSchemaError(`cannot read alert schema ${file}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    return avro.Type.forSchema(schema, { registry });
-  };
-  for (const name of SUB_SCHEMAS) parse(name);
-  const alert = parse('alert');
+  for (const schema of SUB_SCHEMAS) avro.Type.forSchema(schema as avro.Schema, { registry });
+  const alert = avro.Type.forSchema(alertSchema as avro.Schema, { registry });
   return { alert, registry };
 }

@@ -1,6 +1,7 @@
 // The lsst.v11_0 alert schema with BigInt longs: the upstream sample (diaSourceId > 2^53) and our own
 // alerts decode with the same schema; Confluent framing; cutouts are FITS.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { AlertFramingError, frameAlert } from '../../../service/alerts/wire-form
 import { cutoutFits, cutoutSize } from '../../../service/domain/diffim/cutouts';
 import { readFits } from '../../../service/domain/fits';
 import { tanWcs } from '../../../service/domain/wcs/tan-wcs';
-import { sharedDir } from '../../support/local-services';
+import { repoRoot, sharedDir } from '../../support/local-services';
 
 const schema = loadAlertSchema();
 const SAMPLE = join(sharedDir, 'schemas', 'alert', 'sample_data', 'fakeAlert.avro');
@@ -133,6 +134,26 @@ describe('lsst.v11_0 alerts', () => {
     const hdu = fits.hdus[0];
     expect(hdu?.kind === 'image' && hdu.axes).toEqual([30, 30]);
     expect(hdu?.header.number('CRPIX1')).toBeCloseTo(50.5 - (10 - 15), 6);
+  });
+
+  it('ships the same schemas as ../shared/schemas/alert (JSON content)', () => {
+    for (const name of [
+      'alert',
+      'diaSource',
+      'diaForcedSource',
+      'diaObject',
+      'ssSource',
+      'mpc_orbits',
+      'ssObject',
+    ]) {
+      const shipped = JSON.parse(
+        readFileSync(join(repoRoot, 'service', 'alerts', 'schema', `lsst.v11_0.${name}.json`), 'utf8'),
+      );
+      const upstream = JSON.parse(
+        readFileSync(join(sharedDir, 'schemas', 'alert', `lsst.v11_0.${name}.avsc`), 'utf8'),
+      );
+      expect(shipped).toEqual(upstream);
+    }
   });
 
   it('clamps cutouts to 30–102 pixels', () => {
