@@ -24,7 +24,7 @@ export interface ConvolutionOptions {
 }
 
 export const DEFAULT_CONVOLUTION_OPTIONS: ConvolutionOptions = {
-  cellSize: 256,
+  cellSize: 128,
   tolerance: 1e-5,
   maxTerms: 6,
 };
