@@ -9,6 +9,7 @@ import type { SkyCircle } from '../domain/sky/sky-circle';
 import { APDB_MIGRATIONS } from '../migrations/apdb';
 import { currentVersion, latestVersion, type MigrationReport, migrateUp } from '../migrations/migration';
 import { quoteIdentifier, type SqlDatabase } from '../ports/sql-database';
+import { type ApdbRow, readSourceHistory } from './read-dia-history';
 import { containsVisitDetector, readDiaObjectsInRegion } from './read-dia-objects';
 import { type StoreResult, storeDiaCatalogs } from './store-dia-catalogs';
 
@@ -91,6 +92,16 @@ export class Apdb {
 
   readDiaObjectsInRegion(circle: SkyCircle): Promise<CurrentDiaObject[]> {
     return readDiaObjectsInRegion(this.db, this.s, circle);
+  }
+
+  /** Earlier DiaSources of these objects with midpointMjdTai ≥ sinceMjdTai, oldest first per object. */
+  readDiaSourceHistory(diaObjectIds: readonly bigint[], sinceMjdTai: number): Promise<ApdbRow[]> {
+    return readSourceHistory(this.db, this.s, 'DiaSource', diaObjectIds, sinceMjdTai);
+  }
+
+  /** Earlier DiaForcedSources of these objects with midpointMjdTai ≥ sinceMjdTai. */
+  readDiaForcedSourceHistory(diaObjectIds: readonly bigint[], sinceMjdTai: number): Promise<ApdbRow[]> {
+    return readSourceHistory(this.db, this.s, 'DiaForcedSource', diaObjectIds, sinceMjdTai);
   }
 
   containsVisitDetector(visit: bigint, detector: number): Promise<boolean> {

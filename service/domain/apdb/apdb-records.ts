@@ -15,10 +15,16 @@ export interface DiaSourceRecord {
   readonly decErr?: number | null;
   readonly x: number;
   readonly y: number;
+  readonly xErr?: number | null;
+  readonly yErr?: number | null;
+  readonly apFlux?: number | null;
+  readonly apFluxErr?: number | null;
   readonly psfFlux?: number | null;
   readonly psfFluxErr?: number | null;
   readonly scienceFlux?: number | null;
   readonly scienceFluxErr?: number | null;
+  readonly templateFlux?: number | null;
+  readonly templateFluxErr?: number | null;
   readonly snr?: number | null;
   readonly psfNdata?: number;
   readonly trailNdata?: number;
@@ -31,6 +37,8 @@ export interface DiaSourceRecord {
   readonly pixelFlags_bad?: boolean | null;
   readonly pixelFlags_edge?: boolean | null;
   readonly pixelFlags_saturated?: boolean | null;
+  readonly pixelFlags_cr?: boolean | null;
+  readonly pixelFlags_suspect?: boolean | null;
 }
 
 export interface DiaForcedSourceRecord {

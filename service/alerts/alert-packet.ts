@@ -1,0 +1,120 @@
+// Building, encoding and decoding lsst.v11_0 alert packets. Rows (from association or read back from
+// the APDB) are turned into Avro records field by field from the schema itself: a field the row lacks
+// becomes null when the schema allows it and the type's zero otherwise; numbers become BigInt for
+// longs. So the APDB columns the Avro schema leaves out (pixelId, validityEnd…) are simply not sent.
+
+import type avro from 'avsc';
+import type { DiaObjectRecord } from '../domain/apdb/apdb-records';
+import { BANDS } from '../domain/apdb/apdb-tables';
+import { ALERT_SCHEMA_ID, type AlertSchema } from './alert-schema';
+import { frameAlert, unframeAlert } from './wire-format';
+
+export type Row = Readonly<Record<string, unknown>>;
+
+export interface AlertContent {
+  /** The DiaSource with visit, detector and timeProcessedMjdTai. */
+  readonly diaSource: Row;
+  readonly prvDiaSources: readonly Row[];
+  readonly prvDiaForcedSources: readonly Row[];
+  readonly diaObject: Row | null;
+  readonly cutoutDifference: Uint8Array | null;
+  readonly cutoutScience: Uint8Array | null;
+  readonly cutoutTemplate: Uint8Array | null;
+}
+
+/** The record avsc encodes for one alert. */
+export function alertRecord(schema: AlertSchema, content: AlertContent): Record<string, unknown> {
+  return toAvro(schema.alert, {
+    diaSourceId: content.diaSource.diaSourceId,
+    observation_reason: null,
+    target_name: null,
+    diaSource: content.diaSource,
+    prvDiaSources: content.prvDiaSources,
+    prvDiaForcedSources: content.prvDiaForcedSources,
+    diaObject: content.diaObject,
+    ssSource: null,
+    mpc_orbits: null,
+    cutoutDifference: content.cutoutDifference,
+    cutoutScience: content.cutoutScience,
+    cutoutTemplate: content.cutoutTemplate,
+  }) as Record<string, unknown>;
+}
+
+/** Confluent-framed schemaless Avro: what goes on the alert topic. */
+export function encodeAlert(schema: AlertSchema, record: Record<string, unknown>): Buffer {
+  return frameAlert(schema.alert.toBuffer(record), ALERT_SCHEMA_ID);
+}
+
+export class AlertDecodeError extends Error {
+  override readonly name = 'AlertDecodeError';
+}
+
+export function decodeAlert(schema: AlertSchema, message: Buffer): Record<string, unknown> {
+  const { schemaId, body } = unframeAlert(message);
+  if (schemaId !== ALERT_SCHEMA_ID) {
+    throw new AlertDecodeError(
+      `alert carries schema id ${schemaId}, this reader knows ${ALERT_SCHEMA_ID} (lsst.v11_0)`,
+    );
+  }
+  return schema.alert.fromBuffer(body) as Record<string, unknown>;
+}
+
+/** The DiaObject columns of a new version (per-band means flattened, validity starting at the visit). */
+export function diaObjectRow(record: DiaObjectRecord, validityStartMjdTai: number): Row {
+  const row: Record<string, unknown> = { ...record, validityStartMjdTai };
+  delete row.psfFlux;
+  for (const band of BANDS) {
+    const flux = record.psfFlux?.[band];
+    row[`${band}_psfFluxMean`] = flux?.mean ?? null;
+    row[`${band}_psfFluxMeanErr`] = flux?.meanErr ?? null;
+    row[`${band}_psfFluxNdata`] = flux?.ndata ?? 0;
+  }
+  return row;
+}
+
+interface FieldLike {
+  readonly name: string;
+  readonly type: avro.Type;
+}
+
+function toAvro(type: avro.Type, value: unknown): unknown {
+  switch (type.typeName) {
+    case 'record': {
+      const row = (value ?? {}) as Row;
+      const out: Record<string, unknown> = {};
+      for (const field of (type as unknown as { fields: FieldLike[] }).fields)
+        out[field.name] = toAvro(field.type, row[field.name]);
+      return out;
+    }
+    case 'union:unwrapped':
+    case 'union:wrapped': {
+      const branches = (type as unknown as { types: avro.Type[] }).types;
+      const nullable = branches.some((b) => b.typeName === 'null');
+      if (value === null || value === undefined)
+        return nullable ? null : toAvro(branches[0] as avro.Type, value);
+      if (typeof value === 'number' && Number.isNaN(value) && nullable) return null;
+      const branch = branches.find((b) => b.typeName !== 'null') as avro.Type;
+      return toAvro(branch, value);
+    }
+    case 'array':
+      return ((value ?? []) as unknown[]).map((item) =>
+        toAvro((type as unknown as { itemsType: avro.Type }).itemsType, item),
+      );
+    case 'long':
+    case 'abstract:long':
+      return typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value ?? 0)));
+    case 'int':
+      return Math.trunc(Number(value ?? 0));
+    case 'float':
+    case 'double':
+      return Number(value ?? 0);
+    case 'boolean':
+      return Boolean(value);
+    case 'string':
+      return String(value ?? '');
+    case 'bytes':
+      return Buffer.from((value ?? new Uint8Array()) as Uint8Array);
+    default:
+      return value;
+  }
+}

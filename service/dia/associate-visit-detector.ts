@@ -1,0 +1,198 @@
+// The DIA half's storage and alert step for one (visit, detector): association of the DiaSources
+// with the DiaObjects of the detector's region, forced photometry of the known objects, one APDB
+// transaction for all of it, then one alert per DiaSource (history from the APDB, FITS cutouts) on the
+// instrument's alert topic. A visit-detector the APDB already holds is not processed again: its
+// catalogs are final and its alerts went out (upstream's containsVisitDetector rule).
+
+import { alertRecord, diaObjectRow, encodeAlert, type Row } from '../alerts/alert-packet';
+import { type AlertSchema, loadAlertSchema } from '../alerts/alert-schema';
+import type { Apdb } from '../apdb/apdb';
+import type { CurrentDiaObject, DiaObjectRecord, DiaSourceRecord } from '../domain/apdb/apdb-records';
+import type { Band } from '../domain/apdb/apdb-tables';
+import { associateDiaSources } from '../domain/dia/associate-dia-sources';
+import { diaIdPacker } from '../domain/dia/dia-ids';
+import { forcedPhotometry } from '../domain/dia/forced-photometry';
+import { cutoutFits, cutoutSize } from '../domain/diffim/cutouts';
+import type { DiaSourceTable } from '../domain/diffim/dia-source-table';
+import type { MaskedImage } from '../domain/image/masked-image';
+import type { GaussianPsf } from '../domain/measurement/psf-model';
+import type { SkyCircle } from '../domain/sky/sky-circle';
+import { pixelToSky, separationArcsec, type TanWcs } from '../domain/wcs/tan-wcs';
+import type { BusMessage, EventPublisher } from '../ports/event-publisher';
+import { publishAlerts } from './publish-alerts';
+
+export interface DiaVisitDetector {
+  readonly visit: bigint;
+  readonly detector: number;
+  readonly band: Band;
+  /** TAI MJD of the exposure midpoint: the DiaSources' time and the new DiaObject versions' start. */
+  readonly midpointMjdTai: number;
+  readonly diaSources: DiaSourceTable;
+  readonly difference: MaskedImage;
+  readonly science: MaskedImage;
+  readonly matchedTemplate: MaskedImage;
+  readonly differencePsf: GaussianPsf;
+  readonly sciencePsf: GaussianPsf;
+  readonly wcs: TanWcs;
+  /** DiaObjects the service preloaded for the region; read from the APDB when absent. */
+  readonly preloadedObjects?: readonly CurrentDiaObject[];
+}
+
+export interface DiaDependencies {
+  readonly apdb: Apdb;
+  readonly publisher: EventPublisher;
+  readonly alertTopic: string;
+  /** Current TAI MJD (timeProcessedMjdTai). */
+  readonly nowMjdTai: () => number;
+  readonly alertSchema?: AlertSchema;
+  /** @default 1 */
+  readonly radiusArcsec?: number;
+  /** History read window, days. @default 365 */
+  readonly historyDays?: number;
+}
+
+export interface DiaVisitResult {
+  /** false when the APDB already held this visit-detector: nothing stored, no alerts. */
+  readonly stored: boolean;
+  readonly diaSources: number;
+  readonly diaForcedSources: number;
+  readonly diaObjects: number;
+  readonly matched: number;
+  readonly created: number;
+  readonly alerts: number;
+}
+
+const SKIPPED: DiaVisitResult = {
+  stored: false,
+  diaSources: 0,
+  diaForcedSources: 0,
+  diaObjects: 0,
+  matched: 0,
+  created: 0,
+  alerts: 0,
+};
+
+export async function associateVisitDetector(
+  deps: DiaDependencies,
+  input: DiaVisitDetector,
+  signal?: AbortSignal,
+): Promise<DiaVisitResult> {
+  const { apdb } = deps;
+  if (await apdb.containsVisitDetector(input.visit, input.detector)) return SKIPPED;
+  const since = input.midpointMjdTai - (deps.historyDays ?? 365);
+  const objects = input.preloadedObjects ?? (await apdb.readDiaObjectsInRegion(detectorCircle(input)));
+  const history = await apdb.readDiaSourceHistory(
+    objects.map((o) => o.diaObjectId),
+    since,
+  );
+  const idOf = diaIdPacker(input.visit, input.detector);
+  const association = associateDiaSources({
+    band: input.band,
+    midpointMjdTai: input.midpointMjdTai,
+    diaSources: input.diaSources,
+    diaSourceIds: Array.from({ length: input.diaSources.count }, (_, i) => idOf(i)),
+    objects,
+    history: history as unknown as Parameters<typeof associateDiaSources>[0]['history'],
+    radiusArcsec: deps.radiusArcsec ?? 1,
+  });
+  const forced = forcedPhotometry({
+    objects: forcedTargets(objects, association.diaObjects),
+    difference: input.difference,
+    science: input.science,
+    differencePsf: input.differencePsf,
+    sciencePsf: input.sciencePsf,
+    wcs: input.wcs,
+    band: input.band,
+    midpointMjdTai: input.midpointMjdTai,
+    idOf: (n) => idOf(input.diaSources.count + n),
+  });
+  const touched = association.diaObjects.map((o) => o.diaObjectId);
+  const forcedHistory = await apdb.readDiaForcedSourceHistory(touched, since);
+  const processedMjdTai = deps.nowMjdTai();
+  const result = await apdb.store({
+    visit: input.visit,
+    detector: input.detector,
+    visitTimeMjdTai: input.midpointMjdTai,
+    processedMjdTai,
+    diaSources: association.diaSources,
+    diaForcedSources: forced,
+    diaObjects: association.diaObjects,
+  });
+  if (!result.stored) return SKIPPED;
+  const schema = deps.alertSchema ?? loadAlertSchema();
+  const messages = association.diaSources.map((source, i) =>
+    alertMessage(
+      schema,
+      input,
+      source,
+      association.diaObjects[i] as DiaObjectRecord,
+      history,
+      forcedHistory,
+      processedMjdTai,
+    ),
+  );
+  await publishAlerts(deps.publisher, deps.alertTopic, messages, signal);
+  return {
+    stored: true,
+    diaSources: result.diaSources,
+    diaForcedSources: result.diaForcedSources,
+    diaObjects: result.diaObjects,
+    matched: association.matched,
+    created: association.created,
+    alerts: messages.length,
+  };
+}
+
+/** A circle holding the whole detector: centre pixel's sky position, radius to the farthest corner. */
+export function detectorCircle(input: Pick<DiaVisitDetector, 'wcs' | 'difference'>): SkyCircle {
+  const { width, height } = input.difference;
+  const centre = pixelToSky(input.wcs, (width - 1) / 2, (height - 1) / 2);
+  let radius = 0;
+  for (const [x, y] of [
+    [0, 0],
+    [width - 1, 0],
+    [0, height - 1],
+    [width - 1, height - 1],
+  ] as const) {
+    radius = Math.max(radius, separationArcsec(centre, pixelToSky(input.wcs, x, y)));
+  }
+  return { raDeg: centre.ra, decDeg: centre.dec, radiusDeg: (radius + 2) / 3600 };
+}
+
+/** Every known object of the region at its latest position, plus the new ones: one forced source each. */
+function forcedTargets(objects: readonly CurrentDiaObject[], versions: readonly DiaObjectRecord[]) {
+  const byId = new Map<bigint, { diaObjectId: bigint; ra: number; dec: number }>();
+  for (const o of objects) byId.set(o.diaObjectId, o);
+  for (const v of versions) byId.set(v.diaObjectId, v);
+  return [...byId.values()].sort((a, b) =>
+    a.diaObjectId < b.diaObjectId ? -1 : a.diaObjectId > b.diaObjectId ? 1 : 0,
+  );
+}
+
+function alertMessage(
+  schema: AlertSchema,
+  input: DiaVisitDetector,
+  source: DiaSourceRecord,
+  object: DiaObjectRecord,
+  history: readonly Row[],
+  forcedHistory: readonly Row[],
+  processedMjdTai: number,
+): BusMessage {
+  const size = cutoutSize(source.bboxSize ?? 0);
+  const cutout = (image: MaskedImage) => cutoutFits(image, input.wcs, source.x, source.y, size);
+  const record = alertRecord(schema, {
+    diaSource: {
+      ...source,
+      visit: input.visit,
+      detector: input.detector,
+      timeProcessedMjdTai: processedMjdTai,
+    },
+    prvDiaSources: history.filter((h) => h.diaObjectId === object.diaObjectId),
+    prvDiaForcedSources: forcedHistory.filter((h) => h.diaObjectId === object.diaObjectId),
+    diaObject: diaObjectRow(object, input.midpointMjdTai),
+    cutoutDifference: cutout(input.difference),
+    cutoutScience: cutout(input.science),
+    cutoutTemplate: cutout(input.matchedTemplate),
+  });
+  return { key: source.diaSourceId.toString(), value: encodeAlert(schema, record) };
+}

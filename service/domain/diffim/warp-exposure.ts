@@ -1,0 +1,200 @@
+// Resampling a template onto the science pixel grid through both WCSs: each science pixel is mapped
+// to the sky and back into the template (exactly on a coarse grid, bilinearly in between, as the LSST
+// warper's interpolation length does), then the template is sampled with a separable Lanczos kernel
+// from a lookup table. Variance is propagated with the squared weights (covariance between warped
+// pixels is not tracked); mask bits are ORed from the pixels around the sample point.
+
+import { MaskBit } from '../image/mask-bits';
+import type { MaskedImage } from '../image/masked-image';
+import { pixelToSky, skyToPixel, type TanWcs } from '../wcs/tan-wcs';
+
+export interface WarpOptions {
+  /** Lanczos order a: the kernel spans 2a pixels per axis. */
+  readonly lanczosOrder: number;
+  /** Exact WCS transforms every this many pixels, bilinear in between. */
+  readonly gridSpacing: number;
+}
+
+export const DEFAULT_WARP_OPTIONS: WarpOptions = { lanczosOrder: 3, gridSpacing: 32 };
+
+/** Sub-pixel phases in the weight table: 1/512 px steps, far below any astrometric error. */
+const PHASES = 512;
+/** Detection bits describe the source image's own sources, not the warped one's. */
+const CARRIED_BITS = 0xffff & ~(MaskBit.DETECTED | MaskBit.DETECTED_NEGATIVE);
+
+export interface WarpedImage extends MaskedImage {
+  /** Fraction of output pixels that received data (the rest are NO_DATA). */
+  readonly coverage: number;
+}
+
+export function warpExposure(
+  source: MaskedImage,
+  sourceWcs: TanWcs,
+  targetWcs: TanWcs,
+  width: number,
+  height: number,
+  options: WarpOptions = DEFAULT_WARP_OPTIONS,
+): WarpedImage {
+  const a = options.lanczosOrder;
+  if (!(Number.isInteger(a) && a >= 1 && a <= 5)) throw new RangeError(`lanczosOrder ${a} must be 1–5`);
+  const taps = 2 * a;
+  const weights = lanczosTable(a);
+  const squared = weights.map((w) => w * w);
+  const grid = pixelGrid(sourceWcs, targetWcs, width, height, options.gridSpacing);
+  const image = new Float32Array(width * height);
+  const variance = new Float32Array(width * height);
+  const mask = new Uint16Array(width * height);
+  const sw = source.width;
+  const sh = source.height;
+  const { image: si, variance: sv, mask: sm } = source;
+  const rowX = new Float64Array(grid.columns);
+  const rowY = new Float64Array(grid.columns);
+  let covered = 0;
+  for (let y = 0; y < height; y++) {
+    grid.interpolateRow(y, rowX, rowY);
+    const out = y * width;
+    for (let x = 0; x < width; x++) {
+      const g = x / grid.spacing;
+      const gi = Math.min(Math.floor(g), grid.columns - 2);
+      const t = g - gi;
+      const sx = (rowX[gi] as number) * (1 - t) + (rowX[gi + 1] as number) * t;
+      const sy = (rowY[gi] as number) * (1 - t) + (rowY[gi + 1] as number) * t;
+      const ix = Math.floor(sx);
+      const iy = Math.floor(sy);
+      const x0 = ix - a + 1;
+      const y0 = iy - a + 1;
+      if (!(x0 >= 0 && y0 >= 0 && x0 + taps <= sw && y0 + taps <= sh)) {
+        mask[out + x] = MaskBit.NO_DATA;
+        continue;
+      }
+      const wxo = Math.floor((sx - ix) * PHASES) * taps;
+      const wyo = Math.floor((sy - iy) * PHASES) * taps;
+      let sum = 0;
+      let sumVariance = 0;
+      if (taps === 6) {
+        // Lanczos-3, the default: the six x taps written out (about 1.5× faster in V8).
+        const w0 = weights[wxo] as number;
+        const w1 = weights[wxo + 1] as number;
+        const w2 = weights[wxo + 2] as number;
+        const w3 = weights[wxo + 3] as number;
+        const w4 = weights[wxo + 4] as number;
+        const w5 = weights[wxo + 5] as number;
+        const q0 = squared[wxo] as number;
+        const q1 = squared[wxo + 1] as number;
+        const q2 = squared[wxo + 2] as number;
+        const q3 = squared[wxo + 3] as number;
+        const q4 = squared[wxo + 4] as number;
+        const q5 = squared[wxo + 5] as number;
+        for (let j = 0; j < 6; j++) {
+          const r = (y0 + j) * sw + x0;
+          sum +=
+            (weights[wyo + j] as number) *
+            (w0 * (si[r] as number) +
+              w1 * (si[r + 1] as number) +
+              w2 * (si[r + 2] as number) +
+              w3 * (si[r + 3] as number) +
+              w4 * (si[r + 4] as number) +
+              w5 * (si[r + 5] as number));
+          sumVariance +=
+            (squared[wyo + j] as number) *
+            (q0 * (sv[r] as number) +
+              q1 * (sv[r + 1] as number) +
+              q2 * (sv[r + 2] as number) +
+              q3 * (sv[r + 3] as number) +
+              q4 * (sv[r + 4] as number) +
+              q5 * (sv[r + 5] as number));
+        }
+      } else {
+        for (let j = 0; j < taps; j++) {
+          const row = (y0 + j) * sw + x0;
+          let s = 0;
+          let v = 0;
+          for (let i = 0; i < taps; i++) {
+            s += (weights[wxo + i] as number) * (si[row + i] as number);
+            v += (squared[wxo + i] as number) * (sv[row + i] as number);
+          }
+          sum += (weights[wyo + j] as number) * s;
+          sumVariance += (squared[wyo + j] as number) * v;
+        }
+      }
+      const c = iy * sw + ix;
+      const bits =
+        ((sm[c] as number) | (sm[c + 1] as number) | (sm[c + sw] as number) | (sm[c + sw + 1] as number)) &
+        CARRIED_BITS;
+      image[out + x] = sum;
+      variance[out + x] = sumVariance;
+      mask[out + x] = bits;
+      if ((bits & MaskBit.NO_DATA) === 0) covered++;
+    }
+  }
+  return { width, height, image, variance, mask, coverage: covered / (width * height) };
+}
+
+/** Lanczos weights for PHASES+1 sub-pixel phases, each row of 2a taps normalised to sum 1. */
+function lanczosTable(a: number): Float64Array {
+  const taps = 2 * a;
+  const table = new Float64Array((PHASES + 1) * taps);
+  for (let p = 0; p <= PHASES; p++) {
+    const f = p / PHASES;
+    let sum = 0;
+    for (let k = 0; k < taps; k++) {
+      const w = lanczos(f - (k - a + 1), a);
+      table[p * taps + k] = w;
+      sum += w;
+    }
+    for (let k = 0; k < taps; k++) table[p * taps + k] = (table[p * taps + k] as number) / sum;
+  }
+  return table;
+}
+
+function lanczos(d: number, a: number): number {
+  if (d === 0) return 1;
+  if (Math.abs(d) >= a) return 0;
+  const pd = Math.PI * d;
+  return (a * Math.sin(pd) * Math.sin(pd / a)) / (pd * pd);
+}
+
+interface PixelGrid {
+  readonly spacing: number;
+  readonly columns: number;
+  /** Source coordinates at every grid column for output row y, bilinear between grid rows. */
+  interpolateRow(y: number, outX: Float64Array, outY: Float64Array): void;
+}
+
+/** Exact target → sky → source transforms at grid nodes (the last node may lie past the edge). */
+function pixelGrid(
+  sourceWcs: TanWcs,
+  targetWcs: TanWcs,
+  width: number,
+  height: number,
+  spacing: number,
+): PixelGrid {
+  if (!(Number.isInteger(spacing) && spacing >= 1))
+    throw new RangeError(`gridSpacing ${spacing} must be ≥ 1`);
+  const columns = Math.ceil((width - 1) / spacing) + 2;
+  const rows = Math.ceil((height - 1) / spacing) + 2;
+  const gx = new Float64Array(columns * rows);
+  const gy = new Float64Array(columns * rows);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < columns; i++) {
+      const sky = pixelToSky(targetWcs, i * spacing, j * spacing);
+      const p = skyToPixel(sourceWcs, sky.ra, sky.dec);
+      gx[j * columns + i] = p.x;
+      gy[j * columns + i] = p.y;
+    }
+  }
+  return {
+    spacing,
+    columns,
+    interpolateRow(y, outX, outY) {
+      const g = y / spacing;
+      const j = Math.min(Math.floor(g), rows - 2);
+      const t = g - j;
+      for (let i = 0; i < columns; i++) {
+        const k = j * columns + i;
+        outX[i] = (gx[k] as number) * (1 - t) + (gx[k + columns] as number) * t;
+        outY[i] = (gy[k] as number) * (1 - t) + (gy[k + columns] as number) * t;
+      }
+    },
+  };
+}
