@@ -12,11 +12,15 @@ import { RawArrivals } from '../activator/raw-arrivals';
 import { startRawNotificationConsumer } from '../activator/raw-notification-consumer';
 import { FileRawBucket } from '../adapters/filesystem/file-raw-bucket';
 import { createKafka } from '../adapters/kafka/kafka-client';
+import { KafkaPublisher } from '../adapters/kafka/kafka-publisher';
 import { s3ClientFor } from '../adapters/s3/s3-datastore';
 import { S3RawBucket } from '../adapters/s3/s3-raw-bucket';
 import { ConfigError } from '../config/config-error';
 import { readServiceSettings } from '../config/service-settings';
 import { instrumentByName } from '../domain/instruments';
+import { utcToTai } from '../domain/tai';
+import { instrumentTopics } from '../domain/topics';
+import { implementAssociateApdb } from '../pipeline/tasks/associate-apdb';
 import { defaultTaskRegistry } from '../pipeline/tasks/default-task-registry';
 import { buildServiceApp } from '../prompt-service/service-app';
 import { serviceLogger } from '../prompt-service/service-logger';
@@ -29,6 +33,9 @@ import {
   openCentralRepo,
   StartupCheckError,
 } from '../prompt-service/startup-checks';
+
+/** MJD of 1970-01-01. */
+const UNIX_EPOCH_MJD = 40_587;
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -74,6 +81,35 @@ async function main(): Promise<void> {
 
     const version = packageVersion(REPO_ROOT);
     const deployment = await computeDeploymentId([mainPipelines, preprocessing], config.CONFIG_APDB, version);
+    const tasks = defaultTaskRegistry();
+    const alertServers = config.AP_KAFKA_SERVER ?? config.KAFKA_CLUSTER;
+    if (alertServers) {
+      const alertKafka = createKafka({
+        bootstrapServers: alertServers,
+        clientId: 'prompt-service-alerts',
+        logger: logger.child({ name: 'lsst.associateApdb.kafka' }),
+        ...(config.AP_KAFKA_PRODUCER_USERNAME && config.AP_KAFKA_PRODUCER_PASSWORD
+          ? {
+              scram: {
+                username: config.AP_KAFKA_PRODUCER_USERNAME,
+                password: config.AP_KAFKA_PRODUCER_PASSWORD,
+              },
+            }
+          : {}),
+      });
+      const alerts = new KafkaPublisher(alertKafka);
+      closers.push(() => alerts.close());
+      implementAssociateApdb(tasks, {
+        apdb,
+        publisher: alerts,
+        alertTopic: config.AP_KAFKA_TOPIC ?? instrumentTopics(instrument).alerts,
+        nowMjdTai: () => utcToTai(Date.now() / 1000) / 86_400 + UNIX_EPOCH_MJD,
+      });
+    } else {
+      logger.warn(
+        'no Kafka for alerts (AP_KAFKA_SERVER or KAFKA_CLUSTER): ApPipe cannot associate, so it falls back',
+      );
+    }
     const shutdown = new AbortController();
     const activator = new Activator({
       instrument,
@@ -81,7 +117,7 @@ async function main(): Promise<void> {
       rawBucket,
       arrivals,
       apdb,
-      tasks: defaultTaskRegistry(),
+      tasks,
       mainPipelines,
       preprocessingPipelines: preprocessing,
       localReposDir: config.LOCAL_REPOS,
