@@ -1,49 +1,33 @@
-// Tasks that pipelines name but whose implementations live elsewhere or come later: ISR and
-// background (implemented in the ISR work of issue 5 and registered with TaskRegistry.implement),
-// the preprocessing loader and the difference-imaging/association tasks (later issues). Their
-// connections and configs are declared now so every pipeline file builds and the missing-template
-// fallback already works; the engine refuses to execute them until implemented.
+// Task declarations whose implementations are registered separately with TaskRegistry.implement:
+// ISR and background (implemented in tasks/isr and tasks/background, registered by
+// defaultTaskRegistry), the preprocessing loader and the difference-imaging/association tasks (later
+// issues). Their connections and configs are declared here so every pipeline file builds and the
+// missing-template fallback already works; the engine refuses to execute a task until implemented.
 
 import { z } from 'zod';
 import type { TaskDeclaration } from '../engine/task';
+import { type BackgroundConfig, backgroundConfigSchema } from './background/background-config';
+import { type IsrConfig, isrConfigSchema } from './isr/isr-config';
 
-const isrConfig = z.strictObject({
-  doOverscan: z.boolean().default(true),
-  overscanFit: z.enum(['MEDIAN', 'MEDIAN_PER_ROW', 'POLY']).default('MEDIAN_PER_ROW'),
-  doBias: z.boolean().default(true),
-  doDark: z.boolean().default(true),
-  doFlat: z.boolean().default(true),
-  doSaturation: z.boolean().default(true),
-  doDefect: z.boolean().default(true),
-  doVariance: z.boolean().default(true),
-});
-
-export const isrTask: TaskDeclaration<z.infer<typeof isrConfig>> = {
+export const isrTask: TaskDeclaration<IsrConfig> = {
   name: 'isr',
   summary:
     'Instrument signature removal: overscan, assembly, bias, dark, flat, saturation and bad-pixel masks, variance',
-  config: isrConfig,
+  config: isrConfigSchema,
   inputs: {
     ccdExposure: { storageClass: 'Raw' },
     bias: { storageClass: 'Exposure' },
     dark: { storageClass: 'Exposure', optional: true },
     flat: { storageClass: 'Exposure' },
+    defects: { storageClass: 'Defects', optional: true },
   },
   outputs: { outputExposure: { storageClass: 'Exposure' } },
 };
 
-const backgroundConfig = z.strictObject({
-  /** Mesh cell size, pixels. */
-  binSize: z.number().int().positive().default(128),
-  clipSigma: z.number().positive().default(3),
-  clipIterations: z.number().int().positive().default(3),
-  interpolation: z.enum(['LINEAR', 'BICUBIC']).default('BICUBIC'),
-});
-
-export const subtractBackgroundTask: TaskDeclaration<z.infer<typeof backgroundConfig>> = {
+export const subtractBackgroundTask: TaskDeclaration<BackgroundConfig> = {
   name: 'subtractBackground',
   summary: 'Sigma-clipped mesh background, interpolated and subtracted',
-  config: backgroundConfig,
+  config: backgroundConfigSchema,
   inputs: { exposure: { storageClass: 'Exposure' } },
   outputs: { exposure: { storageClass: 'Exposure' }, background: { storageClass: 'Background' } },
 };

@@ -1,7 +1,9 @@
 // The registry the service builds pipelines with: every task any shipped pipeline names, with the
-// implementations that exist today. Others register theirs later through `implement`.
+// implementations that exist today. ISR and background are declared in declared-tasks.ts and
+// implemented here through `implement`, which checks the implementation keeps the declared connections.
 
 import { TaskRegistry } from '../engine/task-registry';
+import { runSubtractBackgroundTask } from './background/subtract-background-task';
 import {
   associateApdbTask,
   detectAndMeasureDiaSourcesTask,
@@ -13,6 +15,7 @@ import {
 } from './declared-tasks';
 import { detectAndMeasureTask, runDetectAndMeasure } from './detect-and-measure';
 import { fitAstrometryTask, runFitAstrometry } from './fit-astrometry';
+import { runIsrTask } from './isr/isr-task';
 import { measurePsfTask, runMeasurePsf } from './measure-psf';
 
 export function defaultTaskRegistry(): TaskRegistry {
@@ -20,9 +23,11 @@ export function defaultTaskRegistry(): TaskRegistry {
   registry.declare(measurePsfTask, runMeasurePsf);
   registry.declare(detectAndMeasureTask, runDetectAndMeasure);
   registry.declare(fitAstrometryTask, runFitAstrometry);
-  // Declared only: implementations arrive through registry.implement (see declared-tasks.ts).
   registry.declare(isrTask);
+  registry.implement(isrTask, runIsrTask);
   registry.declare(subtractBackgroundTask);
+  registry.implement(subtractBackgroundTask, runSubtractBackgroundTask);
+  // Declared only: implementations arrive through registry.implement (see declared-tasks.ts).
   registry.declare(loadDiaCatalogsTask);
   registry.declare(getTemplateTask);
   registry.declare(subtractImagesTask);
