@@ -21,9 +21,12 @@ export interface IngestOptions {
   readonly omit?: readonly CalibrationDatasetType[];
 }
 
+/** What ingesting needs of a written exposure: its detector and file paths (no pixels). */
+export type WrittenSyntheticExposure = Pick<SyntheticExposure, 'geometry' | 'written' | 'calibrationPaths'>;
+
 export async function ingestSyntheticExposure(
   store: DatasetStore,
-  made: SyntheticExposure,
+  made: WrittenSyntheticExposure,
   options: IngestOptions = {},
 ): Promise<DataId> {
   const { geometry } = made;
