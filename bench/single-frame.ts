@@ -88,7 +88,14 @@ function measureInChild(args: MeasureArguments): MeasuredSingleFrame {
   const argsPath = path.join(args.outputDirectory, 'measure-arguments.json');
   writeFileSync(argsPath, JSON.stringify(args));
   // One core: the child (and its GC threads) pinned with taskset where there is one.
-  const node = [process.execPath, require.resolve('tsx/cli'), __filename, '--measure', argsPath];
+  const node = [
+    process.execPath,
+    '--expose-gc',
+    require.resolve('tsx/cli'),
+    __filename,
+    '--measure',
+    argsPath,
+  ];
   const pinned = spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'pipe' }).status === 0;
   const [command, ...rest] = pinned ? ['taskset', '-c', '0', ...node] : node;
   const child = spawnSync(command as string, rest, {

@@ -235,6 +235,22 @@ describe('ISR with master calibrations', () => {
     }
     expect(flagged).toBe(inDefects.size);
     expect(mask.every((m) => (m & (MaskBit.NO_DATA | MaskBit.SAT)) === 0)).toBe(true);
+    const interpolated = mask.reduce((n, m) => n + ((m & MaskBit.INTRP) !== 0 ? 1 : 0), 0);
+    expect(interpolated).toBe(inDefects.size);
+  });
+
+  it('interpolates over the defects: hot columns and dead pixels come back to the sky', () => {
+    const { image, variance } = corrected.exposure;
+    const withoutInterpolation = isr(isrConfigFrom({ doInterpolate: false })).exposure.image;
+    for (const { box, kind } of calibrations.defects) {
+      const row = Math.floor(box.y0 + box.height / 2) * geometry.width;
+      const i = row + box.x0;
+      // Interpolated between two sky pixels: within 6σ of the sky (σ from the variance plane).
+      expect(Math.abs((image[i] as number) - SKY)).toBeLessThan(6 * Math.sqrt(variance[i] as number));
+      // Without interpolation a dead pixel reads far below the sky and a hot one (after the dark) above.
+      const raw = withoutInterpolation[i] as number;
+      if (kind === 'dead') expect(raw).toBeLessThan(SKY / 2);
+    }
   });
 
   it('fails when a calibration is not the size of the detector', () => {

@@ -10,7 +10,7 @@ import { MaskBit } from '../../../domain/image/mask-bits';
 import { runAmpAssemblyJob } from './amp-assembly-job';
 import { checkCalibrationSize, type IsrCalibrations } from './calibrations';
 import { DEFAULT_ISR_CONFIG, type IsrConfig } from './isr-config';
-import { applyCalibrations, maskBoxes } from './pixel-corrections';
+import { applyCalibrations, interpolateOverBoxes, maskBoxes } from './pixel-corrections';
 import type { AmpIsrStatistics, IsrResult } from './post-isr-exposure';
 
 export interface IsrInputs {
@@ -55,8 +55,18 @@ export function finishIsr(
       : {}),
     ...(config.doFlat && calibrations.flat ? { flat: calibrations.flat } : {}),
   });
-  if (config.doDefects && calibrations.defects)
+  if (config.doDefects && calibrations.defects) {
     maskBoxes(mask, width, height, calibrations.defects, MaskBit.BAD);
+    if (config.doInterpolate)
+      interpolateOverBoxes(
+        image,
+        config.doVariance ? variance : undefined,
+        mask,
+        width,
+        height,
+        calibrations.defects,
+      );
+  }
   return {
     exposure: {
       width,
