@@ -91,7 +91,8 @@ function measureInChild(args: MeasureArguments): MeasuredSingleFrame {
   const node = [
     process.execPath,
     '--expose-gc',
-    require.resolve('tsx/cli'),
+    '-r',
+    require.resolve('tsx/cjs'),
     __filename,
     '--measure',
     argsPath,

@@ -21,6 +21,7 @@ import {
   ingestSyntheticExposure,
   type WrittenSyntheticExposure,
 } from '../../tester/synthetic/ingest-synthetic-exposure';
+import { peakRssMiB } from './peak-rss';
 import { median } from './sextractor';
 
 export interface MeasureArguments {
@@ -97,7 +98,7 @@ export async function measureSingleFrame(
     cpu.push(report);
     last = store;
   }
-  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const peakRss = peakRssMiB();
   const tasks = graph.tasks.map((node, i) => ({
     label: node.label,
     wallMs: median(wall.map((r) => r.tasks[i]?.milliseconds ?? Number.NaN)),
@@ -122,7 +123,7 @@ export async function measureSingleFrame(
   return {
     readRawMs: { wall: median(readWall), cpu: median(readCpu) },
     tasks,
-    peakRssMiB,
+    peakRssMiB: peakRss,
     imagePath,
     sourcesPath,
     medianVariance: variance[variance.length >> 1] as number,
