@@ -1,8 +1,8 @@
-// Task declarations whose implementations are registered separately with TaskRegistry.implement:
-// ISR and background (implemented in tasks/isr and tasks/background, registered by
-// defaultTaskRegistry), the preprocessing loader and the difference-imaging/association tasks (later
-// issues). Their connections and configs are declared here so every pipeline file builds and the
-// missing-template fallback already works; the engine refuses to execute a task until implemented.
+// Tasks that pipelines name but whose implementations live elsewhere or come later: ISR and
+// background (implemented in the ISR work of issue 5 and registered with TaskRegistry.implement),
+// the preprocessing loader and the difference-imaging/association tasks (later issues). Their
+// connections and configs are declared now so every pipeline file builds and the missing-template
+// fallback already works; the engine refuses to execute them until implemented.
 
 import { z } from 'zod';
 import type { TaskDeclaration } from '../engine/task';
