@@ -28,6 +28,7 @@ import {
   writeMasterCalibrations,
   writeSyntheticExposure,
 } from '../tester/synthetic/write-synthetic-exposure';
+import { peakRssMiB } from './support/peak-rss';
 
 const RUNS = 5;
 const DARK_TIME = 30;
@@ -140,7 +141,7 @@ async function measure(inputs: Inputs): Promise<void> {
   };
   const samples = new Map<string, Timing[]>();
   for (let run = 0; run <= RUNS; run++) runOnce(inputs, calibrations, run === 0 ? new Map() : samples);
-  const rssMiB = process.resourceUsage().maxRSS / 1024;
+  const rssMiB = peakRssMiB();
   // The optional worker wrapper for the per-amp step, on the same raw (2 workers, after a warm-up).
   const pool = new IsrWorkerPool(2);
   const raw = rawDetectorFromFits(readFitsFile(inputs.rawPath), geometry);
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
     const inputs = writeInputs(directory);
     const child = spawnSync(
       process.execPath,
-      [require.resolve('tsx/cli'), __filename, '--measure', JSON.stringify(inputs)],
+      ['-r', require.resolve('tsx/cjs'), __filename, '--measure', JSON.stringify(inputs)],
       {
         encoding: 'utf8',
         maxBuffer: 16 * 1024 * 1024,

@@ -1,71 +1,43 @@
-// Single-frame benchmark on a 4072×4000 synthetic detector (ITL size), one core: per-step and total
-// time and peak RSS of PSF fitting, detection + measurement and astrometry, and — in the same run, on
-// the same pixels — SExtractor with NTHREADS=1, the same matched filter, the same threshold and
-// minimum area. Prints JSON: medians over RUNS, the detection-time ratio ours/SExtractor (CPU and
-// wall), and both completeness figures (SNR ≥ 10, within 1 px).
-//
-// ISR and background are not ours (see docs/pipelines.md): the image is the rendered electrons minus
-// the known constant sky, with variance = max(pixel, 0) + read noise², which is what ISR + a
-// constant background would hand detection. Usage: npm run bench:single-frame
+// Single-frame benchmark, the whole chain of issue 5 on one full-size LSSTCam ITL detector (R01_S00,
+// 4072×4000): a star field is rendered, simulated into a raw with master bias, dark, flat and defects
+// (tester/synthetic, RICE-compressed), then a child process pinned to one core reads the raw and the
+// calibrations as datasets and runs pipelines/LSSTCam/SingleFrame.yaml through the engine — ISR, mesh
+// background, PSF, detection and measurement, astrometry against a reference catalog offset by 2″ —
+// timing every task (wall and CPU, medians over RUNS after a warm-up) and reporting its peak RSS.
+// SExtractor (NTHREADS=1, same filter, threshold and minimum area) then runs on the same
+// background-subtracted image in the same run; both catalogs are scored against the injected stars.
+// Prints JSON. Usage: npm run bench:single-frame
 
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { Header, imageHdu, writeFits } from '../service/domain/fits';
-import { maskedImage } from '../service/domain/image/masked-image';
-import { DEFAULT_DETECTION_OPTIONS, detectSources } from '../service/domain/measurement/detect-sources';
-import { fitPsf } from '../service/domain/measurement/fit-psf';
-import { type GaussianPsf, psfFwhm, psfSigma } from '../service/domain/measurement/psf-model';
-import { gaussianKernel, separableNoiseFactor } from '../service/domain/measurement/separable-filter';
+import { detectorGeometry } from '../service/domain/camera-geometry/camera-geometry';
+import { Header } from '../service/domain/fits';
+import { DEFAULT_DETECTION_OPTIONS } from '../service/domain/measurement/detect-sources';
 import { completeness, matchToTruth, type PointSet } from '../service/domain/synthetic/match-truth';
 import { renderStarField, type StarField } from '../service/domain/synthetic/star-field';
-import { refineWcs } from '../service/domain/wcs/refine-wcs';
 import { pixelToSky, tanWcsFromHeader } from '../service/domain/wcs/tan-wcs';
+import { writeSyntheticDetectorExposure } from '../tester/synthetic/synthetic-exposure';
+import { syntheticWcsCards } from '../tester/synthetic/synthetic-wcs';
+import { runSextractor } from './support/sextractor';
+import {
+  type MeasureArguments,
+  type MeasuredSingleFrame,
+  measureSingleFrame,
+} from './support/single-frame-measure';
 
 const RUNS = 3;
-const WIDTH = 4072;
-const HEIGHT = 4000;
-const EDGE = 12; // 3·FWHM
-const SEXTRACTOR = ['source-extractor', 'sex'];
+const INSTRUMENT = 'LSSTCam';
+const DETECTOR = 'R01_S00';
+const FWHM = 4;
+const EDGE = 3 * FWHM;
+/** The reference catalog sits 2″ east and 1.5″ south of where the header WCS puts the stars. */
+const REFCAT_OFFSET_ARCSEC = { ra: 2, dec: -1.5 };
+const GOAL_MS = 3000;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-function cpuMs(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
-/** Median wall and CPU milliseconds of `RUNS` calls (after one warm-up), and the last result. */
-function timed<T>(step: () => T): { wallMs: number; cpuMs: number; result: T } {
-  let result = step();
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const cpu = process.cpuUsage();
-    const start = performance.now();
-    result = step();
-    walls.push(performance.now() - start);
-    cpus.push(cpuMs(cpu));
-  }
-  return { wallMs: median(walls), cpuMs: median(cpus), result };
-}
-
-function backgroundSubtracted(field: StarField) {
-  const n = field.width * field.height;
-  const image = new Float32Array(n);
-  const variance = new Float32Array(n);
-  const rn2 = field.readNoise ** 2;
-  for (let i = 0; i < n; i++) {
-    const e = field.electrons[i] as number;
-    image[i] = e - field.skyElectrons;
-    variance[i] = Math.max(e, 0) + rn2;
-  }
-  return maskedImage(field.width, field.height, image, variance);
-}
+const geometry = detectorGeometry(INSTRUMENT, DETECTOR);
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 function inside(field: StarField, k: number): boolean {
   const x = field.truth.x[k] as number;
@@ -78,229 +50,188 @@ function score(field: StarField, detections: PointSet) {
   const starOf = matchToTruth(detections, field.truth, 1.5);
   return {
     detections: detections.x.length,
-    completenessSnr10: completeness(
-      detectionOf,
-      (k) => (field.truth.snr[k] as number) >= 10 && inside(field, k),
+    completenessSnr10: round(
+      completeness(detectionOf, (k) => (field.truth.snr[k] as number) >= 10 && inside(field, k)),
+      4,
     ),
-    completenessSnr5to10: completeness(detectionOf, (k) => {
-      const snr = field.truth.snr[k] as number;
-      return snr >= 5 && snr < 10 && inside(field, k);
-    }),
+    completenessSnr5to10: round(
+      completeness(detectionOf, (k) => {
+        const snr = field.truth.snr[k] as number;
+        return snr >= 5 && snr < 10 && inside(field, k);
+      }),
+      4,
+    ),
     unmatchedDetections: starOf.filter((k) => k < 0).length,
   };
 }
 
-function sextractorBinary(): string {
-  for (const name of SEXTRACTOR) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'pipe' });
-      return name;
-    } catch {}
-  }
-  throw new Error(
-    'SExtractor is not installed: run `bash scripts/install-test-tools.sh` (Debian source-extractor)',
-  );
-}
-
-interface SextractorRun {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly peakRssMb: number;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-}
-
-/** SExtractor on the same pixels and filter, with the same threshold expressed in its units. */
-function runSextractor(
-  image: Float32Array,
-  psf: GaussianPsf,
-  variance: Float32Array,
-): SextractorRun & { threshold: number } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-sextractor-'));
-  try {
-    const fits = path.join(dir, 'image.fits');
-    writeFileSync(fits, writeFits([imageHdu(image, [WIDTH, HEIGHT])]));
-    const kernel = gaussianKernel(psfSigma(psf), DEFAULT_DETECTION_OPTIONS.kernelTruncationSigmas);
-    // SExtractor normalizes the kernel to unit sum (CONV NORM) and thresholds the filtered image;
-    // our threshold ν·√(Σk²·V) in those units is ABSOLUTE ν·σ·√Σk² with σ² the median variance.
-    const rows = Array.from(kernel, (a) => Array.from(kernel, (b) => (a * b).toPrecision(6)).join(' '));
-    writeFileSync(path.join(dir, 'psf.conv'), `CONV NORM\n${rows.join('\n')}\n`);
-    writeFileSync(path.join(dir, 'out.param'), 'XWIN_IMAGE\nYWIN_IMAGE\nFLUX_APER\nFLUXERR_APER\nFLAGS\n');
-    const sigma = Math.sqrt(median(Array.from(variance.subarray(0, 1_000_000))));
-    const threshold =
-      DEFAULT_DETECTION_OPTIONS.thresholdSigma * sigma * Math.sqrt(separableNoiseFactor(kernel));
-    const aperture = 2 * DEFAULT_DETECTION_OPTIONS.apertureRadiusFwhm * psfFwhm(psf);
-    const args = [
-      fits,
-      ...['-c', '/usr/share/source-extractor/default.sex'],
-      ...[
-        '-PARAMETERS_NAME',
-        path.join(dir, 'out.param'),
-        '-FILTER',
-        'Y',
-        '-FILTER_NAME',
-        path.join(dir, 'psf.conv'),
-      ],
-      ...[
-        '-THRESH_TYPE',
-        'ABSOLUTE',
-        '-DETECT_THRESH',
-        String(threshold),
-        '-ANALYSIS_THRESH',
-        String(threshold),
-      ],
-      ...[
-        '-DETECT_MINAREA',
-        String(DEFAULT_DETECTION_OPTIONS.minPixels),
-        '-BACK_TYPE',
-        'MANUAL',
-        '-BACK_VALUE',
-        '0',
-      ],
-      ...[
-        '-PHOT_APERTURES',
-        aperture.toFixed(2),
-        '-NTHREADS',
-        '1',
-        '-CHECKIMAGE_TYPE',
-        'NONE',
-        '-VERBOSE_TYPE',
-        'QUIET',
-      ],
-      ...['-CATALOG_TYPE', 'ASCII_HEAD', '-CATALOG_NAME', path.join(dir, 'out.cat')],
-    ];
-    const binary = sextractorBinary();
-    const usage = path.join(dir, 'usage');
-    const walls: number[] = [];
-    const cpus: number[] = [];
-    const rss: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const start = performance.now();
-      execFileSync('/usr/bin/time', ['-f', '%U %S %M', '-o', usage, binary, ...args], { stdio: 'pipe' });
-      walls.push(performance.now() - start);
-      const [user, system, maxKb] = readFileSync(usage, 'utf8').trim().split(/\s+/).map(Number) as [
-        number,
-        number,
-        number,
-      ];
-      cpus.push((user + system) * 1000);
-      rss.push(maxKb / 1024);
-    }
-    const lines = readFileSync(path.join(dir, 'out.cat'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('#'));
-    const x = Float64Array.from(lines, (l) => Number(l.trim().split(/\s+/)[0]) - 1);
-    const y = Float64Array.from(lines, (l) => Number(l.trim().split(/\s+/)[1]) - 1);
-    return { wallMs: median(walls), cpuMs: median(cpus), peakRssMb: median(rss), x, y, threshold };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function main(): void {
-  const field = renderStarField({
-    width: WIDTH,
-    height: HEIGHT,
-    seed: 20261128,
-    starCount: Math.round(WIDTH * HEIGHT * 2.5e-4),
-    fwhmPixels: 4,
-    faintestFlux: 300,
-    brightestFlux: 3e6,
-    skyElectrons: 800,
-    readNoise: 8,
-  });
-  const background = timed(() => backgroundSubtracted(field));
-  const exposure = background.result;
-  const psf = timed(() => fitPsf(exposure));
-  const detection = timed(() => detectSources(exposure, psf.result));
-  const sources = detection.result.sources;
-  const astrometry = timed(() => {
-    const scale = 0.2 / 3600;
-    const truth = tanWcsFromHeader(
-      new Header([
-        { keyword: 'CTYPE1', value: 'RA---TAN' },
-        { keyword: 'CTYPE2', value: 'DEC--TAN' },
-        { keyword: 'CRVAL1', value: 150 },
-        { keyword: 'CRVAL2', value: 2 },
-        { keyword: 'CRPIX1', value: WIDTH / 2 },
-        { keyword: 'CRPIX2', value: HEIGHT / 2 },
-        { keyword: 'CD1_1', value: -scale },
-        { keyword: 'CD2_2', value: scale },
-      ]),
-    );
-    const ra = new Float64Array(field.truth.x.length);
-    const dec = new Float64Array(field.truth.x.length);
-    field.truth.x.forEach((x, k) => {
-      const sky = pixelToSky(truth, x, field.truth.y[k] as number);
-      ra[k] = sky.ra;
-      dec[k] = sky.dec;
-    });
-    const header = { ...truth, crval1: truth.crval1 + 2 / 3600, crval2: truth.crval2 - 1.5 / 3600 };
-    const bright = Array.from({ length: sources.count }, (_, i) => i).filter(
-      (i) => (sources.snr[i] as number) >= 10 && sources.flags[i] === 0,
-    );
-    return refineWcs(
-      header,
-      { x: bright.map((i) => sources.x[i] as number), y: bright.map((i) => sources.y[i] as number) },
-      { ra, dec },
-    );
-  });
-  const oursPeakRssMb = process.resourceUsage().maxRSS / 1024;
-  const sextractor = runSextractor(exposure.image, psf.result, exposure.variance);
-  const ours = score(field, sources);
-  const theirs = score(field, sextractor);
-  const steps = {
-    isr: 'not measured here: ISR is implemented separately (issue 5, deliverable 2/4)',
-    backgroundConstantMs: background.wallMs,
-    psfMs: psf.wallMs,
-    detectionAndMeasurementMs: detection.wallMs,
-    astrometryMs: astrometry.wallMs,
+function referenceCatalog(field: StarField, header: Header): { ra: number[]; dec: number[] } {
+  const truth = tanWcsFromHeader(header);
+  const cosDec = Math.cos((truth.crval2 * Math.PI) / 180);
+  const shifted = {
+    ...truth,
+    crval1: truth.crval1 + REFCAT_OFFSET_ARCSEC.ra / 3600 / cosDec,
+    crval2: truth.crval2 + REFCAT_OFFSET_ARCSEC.dec / 3600,
   };
-  console.log(
-    JSON.stringify(
-      {
-        image: {
-          width: WIDTH,
-          height: HEIGHT,
-          stars: field.truth.x.length,
-          fwhmPixels: 4,
-          skyElectrons: 800,
-          readNoise: 8,
-        },
-        background:
-          'constant sky subtracted (the rendered sky level); variance = max(pixel, 0) + read noise²',
-        runs: RUNS,
-        ours: {
-          steps,
-          totalMs: background.wallMs + psf.wallMs + detection.wallMs + astrometry.wallMs,
-          detectionCpuMs: detection.cpuMs,
-          peakRssMb: Math.round(oursPeakRssMb),
-          psf: { fwhmPixels: psfFwhm(psf.result), stars: psf.result.starCount },
-          astrometry: {
-            source: astrometry.result.source,
-            matches: astrometry.result.matchCount,
-            rmsPixels: astrometry.result.rmsPixels,
-          },
-          ...ours,
-        },
-        sextractor: {
-          threads: 1,
-          absoluteThreshold: sextractor.threshold,
-          wallMs: sextractor.wallMs,
-          cpuMs: sextractor.cpuMs,
-          peakRssMb: Math.round(sextractor.peakRssMb),
-          note: 'whole run: FITS read, filtering, detection, deblending (defaults), XWIN and aperture measurement, catalog write',
-          ...theirs,
-        },
-        detectionTimeRatio: {
-          cpu: detection.cpuMs / sextractor.cpuMs,
-          wall: detection.wallMs / sextractor.wallMs,
-        },
-      },
-      null,
-      2,
-    ),
-  );
+  const ra: number[] = [];
+  const dec: number[] = [];
+  field.truth.x.forEach((x, k) => {
+    const sky = pixelToSky(shifted, x, field.truth.y[k] as number);
+    ra.push(sky.ra);
+    dec.push(sky.dec);
+  });
+  return { ra, dec };
 }
 
-main();
+function measureInChild(args: MeasureArguments): MeasuredSingleFrame {
+  // The arguments go through a file: the reference catalog is larger than one argv string may be.
+  const argsPath = path.join(args.outputDirectory, 'measure-arguments.json');
+  writeFileSync(argsPath, JSON.stringify(args));
+  // One core: the child (and its GC threads) pinned with taskset where there is one.
+  const node = [
+    process.execPath,
+    '--expose-gc',
+    '-r',
+    require.resolve('tsx/cjs'),
+    __filename,
+    '--measure',
+    argsPath,
+  ];
+  const pinned = spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'pipe' }).status === 0;
+  const [command, ...rest] = pinned ? ['taskset', '-c', '0', ...node] : node;
+  const child = spawnSync(command as string, rest, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0)
+    throw new Error(`the measuring process failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout) as MeasuredSingleFrame;
+}
+
+async function main(): Promise<void> {
+  const measureIndex = process.argv.indexOf('--measure');
+  if (measureIndex >= 0) {
+    const args = JSON.parse(readFileSync(process.argv[measureIndex + 1] ?? '', 'utf8')) as MeasureArguments;
+    console.log(
+      JSON.stringify(await measureSingleFrame(args, detectorGeometry(args.instrument, args.detector))),
+    );
+    return;
+  }
+  const directory = mkdtempSync(path.join(tmpdir(), 'bench-single-frame-'));
+  try {
+    const field = renderStarField({
+      width: geometry.width,
+      height: geometry.height,
+      seed: 20261128,
+      starCount: Math.round(geometry.width * geometry.height * 2.5e-4),
+      fwhmPixels: FWHM,
+      faintestFlux: 300,
+      brightestFlux: 3e6,
+      skyElectrons: 800,
+      readNoise: 8,
+    });
+    const made = writeSyntheticDetectorExposure(directory, {
+      instrument: INSTRUMENT,
+      detector: DETECTOR,
+      seed: 20261129,
+      electrons: field.expected,
+      compress: true,
+    });
+    const header = new Header(syntheticWcsCards(geometry, made.exposure));
+    const measured = measureInChild({
+      made: {
+        written: made.written,
+        ...(made.calibrationPaths ? { calibrationPaths: made.calibrationPaths } : {}),
+      },
+      instrument: INSTRUMENT,
+      detector: DETECTOR,
+      refcat: referenceCatalog(field, header),
+      outputDirectory: directory,
+      runs: RUNS,
+      pipelineFile: path.join(__dirname, '..', 'pipelines', INSTRUMENT, 'SingleFrame.yaml'),
+    });
+    const sources = JSON.parse(readFileSync(measured.sourcesPath, 'utf8')) as { x: number[]; y: number[] };
+    const sextractor = runSextractor(
+      {
+        fitsPath: measured.imagePath,
+        medianVariance: measured.medianVariance,
+        psfSigma: measured.psf.sigma,
+        apertureDiameter: 2 * DEFAULT_DETECTION_OPTIONS.apertureRadiusFwhm * measured.psf.fwhm,
+      },
+      RUNS,
+    );
+    const task = (label: string) => {
+      const t = measured.tasks.find((s) => s.label === label);
+      if (t === undefined) throw new Error(`no timing for task ${label}`);
+      return t;
+    };
+    const sum = (labels: string[], key: 'wallMs' | 'cpuMs') =>
+      round(labels.reduce((s, l) => s + task(l)[key], 0));
+    const chain = ['isr', 'subtractBackground', 'measurePsf', 'detectAndMeasure'];
+    const all = measured.tasks.map((t) => t.label);
+    const detection = task('detectAndMeasure');
+    console.log(
+      JSON.stringify(
+        {
+          image: {
+            instrument: INSTRUMENT,
+            detector: DETECTOR,
+            width: geometry.width,
+            height: geometry.height,
+            stars: field.truth.x.length,
+            fwhmPixels: FWHM,
+            skyElectrons: field.skyElectrons,
+            raw: 'RICE_1, 16 amps, master bias/dark/flat and defects applied',
+          },
+          runs: RUNS,
+          oneCore: 'measuring process pinned with taskset -c 0 when available; all tasks single-threaded',
+          ours: {
+            readRawMs: { wall: round(measured.readRawMs.wall), cpu: round(measured.readRawMs.cpu) },
+            steps: measured.tasks.map((t) => ({
+              task: t.label,
+              wallMs: round(t.wallMs),
+              cpuMs: round(t.cpuMs),
+            })),
+            isrBackgroundPsfDetectionMs: { wall: sum(chain, 'wallMs'), cpu: sum(chain, 'cpuMs') },
+            isrBackgroundDetectionMs: {
+              wall: sum(['isr', 'subtractBackground', 'detectAndMeasure'], 'wallMs'),
+              cpu: sum(['isr', 'subtractBackground', 'detectAndMeasure'], 'cpuMs'),
+            },
+            goalMs: GOAL_MS,
+            pipelineTotalMs: { wall: sum(all, 'wallMs'), cpu: sum(all, 'cpuMs') },
+            totalWithReadMs: round(sum(all, 'wallMs') + measured.readRawMs.wall),
+            peakRssMiB: Math.round(measured.peakRssMiB),
+            psf: { fwhmPixels: round(measured.psf.fwhm, 3), stars: measured.psf.stars },
+            backgroundMeshes: measured.backgroundMeshes,
+            astrometry: { ...measured.astrometry, rmsPixels: round(measured.astrometry.rmsPixels, 3) },
+            ...score(field, sources),
+          },
+          sextractor: {
+            threads: 1,
+            absoluteThreshold: round(sextractor.threshold, 2),
+            wallMs: round(sextractor.wallMs),
+            cpuMs: round(sextractor.cpuMs),
+            peakRssMiB: Math.round(sextractor.peakRssMb),
+            note: 'same background-subtracted image; whole run: FITS read, filtering, detection, deblending, XWIN and aperture measurement, catalog write',
+            ...score(field, sextractor),
+          },
+          detectionTimeRatio: {
+            cpu: round(detection.cpuMs / sextractor.cpuMs, 2),
+            wall: round(detection.wallMs / sextractor.wallMs, 2),
+          },
+          loadAverage1m: round(loadavg()[0] ?? 0),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

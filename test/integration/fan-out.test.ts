@@ -94,7 +94,13 @@ describe('fan-out: Kafka next_visit → one POST per detector', () => {
     await until(() => received.length >= 9, 15_000, 'nine POSTs');
     expect(received.map((v) => v.detector).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(new Set(received.map((v) => v.groupId))).toEqual(new Set([visit.groupId]));
-    const text = await metrics.registry.metrics();
+    // The server sees the ninth POST before the poster has its answer and counts it: poll the metric.
+    const answered = /fanout_requests_total\{status="200"\} 9/;
+    let text = await metrics.registry.metrics();
+    for (const deadline = Date.now() + 5_000; !answered.test(text) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      text = await metrics.registry.metrics();
+    }
     expect(text).toMatch(/fanout_next_visit_messages_total\{result="invalid"\} 1/);
     expect(text).toMatch(/fanout_next_visit_messages_total\{result="other-instrument"\} 1/);
     expect(text).toMatch(/fanout_requests_total\{status="200"\} 9/);

@@ -6,6 +6,7 @@ import { assertDefined } from '../../service/domain/camera-geometry/assert-defin
 import type { RawDetector } from '../../service/domain/camera-geometry/raw-detector';
 import { type Card, type Hdu, imageHdu } from '../../service/domain/fits';
 import { type ExposureDescription, endMjd, isoFromMjd } from './exposure-description';
+import { syntheticWcsCards } from './synthetic-wcs';
 
 export interface HscExposure extends ExposureDescription {
   /** The exposure number (EXP-ID HSCE%08d). */
@@ -50,6 +51,7 @@ export function hscPrimaryCards(raw: RawDetector, exposure: HscExposure): Card[]
     // The translator's rotation is 270° − INST-PA.
     { keyword: 'INST-PA', value: (((270 - exposure.rotPaDeg) % 360) + 360) % 360, real: true },
     ...geometry.amps.map((amp, i) => ({ keyword: `T_GAIN${i + 1}`, value: amp.gain, real: true })),
+    ...syntheticWcsCards(geometry, exposure),
   ];
 }
 

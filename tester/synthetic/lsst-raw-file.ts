@@ -9,6 +9,7 @@ import type { RawDetector } from '../../service/domain/camera-geometry/raw-detec
 import { type Card, type Hdu, imageHdu } from '../../service/domain/fits';
 import { instrumentByName } from '../../service/domain/instruments';
 import { type ExposureDescription, endMjd, isoFromMjd } from './exposure-description';
+import { syntheticWcsCards } from './synthetic-wcs';
 
 export interface LsstRawOptions {
   /** RICE_1 tile compression of every amp (a .fz file). */
@@ -69,6 +70,7 @@ export function lsstPrimaryCards(geometry: DetectorGeometry, exposure: ExposureD
     { keyword: 'CCDSLOT', value: assertDefined(sensor, 'sensor') },
     { keyword: 'CCD_MANU', value: geometry.vendor },
     { keyword: 'DETSIZE', value: section({ x0: 0, y0: 0, width: geometry.width, height: geometry.height }) },
+    ...syntheticWcsCards(geometry, exposure),
   ];
 }
 

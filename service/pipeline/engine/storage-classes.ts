@@ -2,23 +2,26 @@
 // the YAML) and a guard the engine applies to every value read or written, so a task that returns the
 // wrong thing fails at the task, not three tasks later.
 
-import type { Header } from '../../domain/fits';
-import type { MaskedImage } from '../../domain/image/masked-image';
+import { Header } from '../../domain/fits';
+import type { Exposure } from '../../domain/image/exposure';
 import type { GaussianPsf } from '../../domain/measurement/psf-model';
 import type { SourceCatalog } from '../../domain/measurement/source-catalog';
 import type { AstrometricSolution, ReferenceCatalog } from '../../domain/wcs/refine-wcs';
+import type { Background } from '../tasks/background/background';
+import type { Defects } from '../tasks/isr/calibrations';
+import type { RawExposure } from '../tasks/isr/raw-exposure';
 
-/** A calibrated image with its header (ISR's output; the other image tasks' input). */
-export interface Exposure extends MaskedImage {
-  readonly metadata: Header;
-}
+export type { Exposure } from '../../domain/image/exposure';
 
 export interface StorageClassTypes {
-  /** A raw as read from the camera's files; ISR owns its shape. */
-  Raw: object;
+  /** One detector's raw as read from the camera's file(s), with its primary header (`rawExposureFromFits`). */
+  Raw: RawExposure;
+  /** A masked image with its header: ISR's output, the other image tasks' input, and master calibrations. */
   Exposure: Exposure;
-  /** A fitted background model; the background task owns its shape. */
-  Background: object;
+  /** The known bad regions of a detector (a calibration). */
+  Defects: Defects;
+  /** The fitted background: mesh levels and the interpolated image that was subtracted. */
+  Background: Background;
   Psf: GaussianPsf;
   SourceCatalog: SourceCatalog;
   ReferenceCatalog: ReferenceCatalog;
@@ -34,7 +37,15 @@ export type StorageClassName = keyof StorageClassTypes;
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 const GUARDS: { readonly [K in StorageClassName]: (value: unknown) => value is StorageClassTypes[K] } = {
-  Raw: isObject,
+  Raw: (v): v is RawExposure =>
+    isObject(v) &&
+    'raw' in v &&
+    isObject(v.raw) &&
+    'geometry' in v.raw &&
+    'metadata' in v &&
+    v.metadata instanceof Header &&
+    'info' in v &&
+    isObject(v.info),
   Exposure: (v): v is Exposure =>
     isObject(v) &&
     'image' in v &&
@@ -43,8 +54,11 @@ const GUARDS: { readonly [K in StorageClassName]: (value: unknown) => value is S
     v.variance instanceof Float32Array &&
     'mask' in v &&
     v.mask instanceof Uint16Array &&
-    'metadata' in v,
-  Background: isObject,
+    'metadata' in v &&
+    v.metadata instanceof Header,
+  Defects: (v): v is Defects => isObject(v) && 'boxes' in v && Array.isArray(v.boxes),
+  Background: (v): v is Background =>
+    isObject(v) && 'mesh' in v && isObject(v.mesh) && 'image' in v && v.image instanceof Float32Array,
   Psf: (v): v is GaussianPsf => isObject(v) && 'kind' in v && v.kind === 'gaussian',
   SourceCatalog: (v): v is SourceCatalog =>
     isObject(v) && 'x' in v && v.x instanceof Float64Array && 'flags' in v,

@@ -6,44 +6,28 @@
 
 import { z } from 'zod';
 import type { TaskDeclaration } from '../engine/task';
+import { type BackgroundConfig, backgroundConfigSchema } from './background/background-config';
+import { type IsrConfig, isrConfigSchema } from './isr/isr-config';
 
-const isrConfig = z.strictObject({
-  doOverscan: z.boolean().default(true),
-  overscanFit: z.enum(['MEDIAN', 'MEDIAN_PER_ROW', 'POLY']).default('MEDIAN_PER_ROW'),
-  doBias: z.boolean().default(true),
-  doDark: z.boolean().default(true),
-  doFlat: z.boolean().default(true),
-  doSaturation: z.boolean().default(true),
-  doDefect: z.boolean().default(true),
-  doVariance: z.boolean().default(true),
-});
-
-export const isrTask: TaskDeclaration<z.infer<typeof isrConfig>> = {
+export const isrTask: TaskDeclaration<IsrConfig> = {
   name: 'isr',
   summary:
     'Instrument signature removal: overscan, assembly, bias, dark, flat, saturation and bad-pixel masks, variance',
-  config: isrConfig,
+  config: isrConfigSchema,
   inputs: {
     ccdExposure: { storageClass: 'Raw' },
     bias: { storageClass: 'Exposure' },
     dark: { storageClass: 'Exposure', optional: true },
     flat: { storageClass: 'Exposure' },
+    defects: { storageClass: 'Defects', optional: true },
   },
   outputs: { outputExposure: { storageClass: 'Exposure' } },
 };
 
-const backgroundConfig = z.strictObject({
-  /** Mesh cell size, pixels. */
-  binSize: z.number().int().positive().default(128),
-  clipSigma: z.number().positive().default(3),
-  clipIterations: z.number().int().positive().default(3),
-  interpolation: z.enum(['LINEAR', 'BICUBIC']).default('BICUBIC'),
-});
-
-export const subtractBackgroundTask: TaskDeclaration<z.infer<typeof backgroundConfig>> = {
+export const subtractBackgroundTask: TaskDeclaration<BackgroundConfig> = {
   name: 'subtractBackground',
   summary: 'Sigma-clipped mesh background, interpolated and subtracted',
-  config: backgroundConfig,
+  config: backgroundConfigSchema,
   inputs: { exposure: { storageClass: 'Exposure' } },
   outputs: { exposure: { storageClass: 'Exposure' }, background: { storageClass: 'Background' } },
 };

@@ -1,13 +1,16 @@
 // The registry the service builds pipelines with: every task any shipped pipeline names, with the
-// implementations that exist today. Others register theirs later through `implement`.
+// implementations that exist today. ISR and background are declared in declared-tasks.ts and
+// implemented here through `implement`, which checks the implementation keeps the declared connections.
 
 import { TaskRegistry } from '../engine/task-registry';
 import { associateApdbTask } from './associate-apdb';
+import { runSubtractBackgroundTask } from './background/subtract-background-task';
 import { isrTask, loadDiaCatalogsTask, subtractBackgroundTask } from './declared-tasks';
 import { detectAndMeasureTask, runDetectAndMeasure } from './detect-and-measure';
 import { detectAndMeasureDiaSourcesTask, runDetectDiaSources } from './detect-dia-sources';
 import { fitAstrometryTask, runFitAstrometry } from './fit-astrometry';
 import { getTemplateTask, runGetTemplate } from './get-template';
+import { runIsrTask } from './isr/isr-task';
 import { measurePsfTask, runMeasurePsf } from './measure-psf';
 import { runSubtractImages, subtractImagesTask } from './subtract-images';
 
@@ -19,10 +22,12 @@ export function defaultTaskRegistry(): TaskRegistry {
   registry.declare(getTemplateTask, runGetTemplate);
   registry.declare(subtractImagesTask, runSubtractImages);
   registry.declare(detectAndMeasureDiaSourcesTask, runDetectDiaSources);
+  registry.declare(isrTask);
+  registry.implement(isrTask, runIsrTask);
+  registry.declare(subtractBackgroundTask);
+  registry.implement(subtractBackgroundTask, runSubtractBackgroundTask);
   // Declared only: implementations arrive through registry.implement (see declared-tasks.ts, and
   // implementAssociateApdb in associate-apdb.ts, which needs the APDB and the alert publisher).
-  registry.declare(isrTask);
-  registry.declare(subtractBackgroundTask);
   registry.declare(loadDiaCatalogsTask);
   registry.declare(associateApdbTask);
   return registry;

@@ -45,10 +45,10 @@ describe('geometry against the LSSTCamSim example (e2v R22_S11, det 94)', () => 
     const raw = rawDetectorFromFits(file, geometry);
     expect(raw.images).toHaveLength(16);
     expect(assembleDetector(raw)).toHaveLength(4096 * 4004);
-    const { maskedImage, amps } = runIsr({ raw });
-    expect([maskedImage.width, maskedImage.height]).toEqual([4096, 4004]);
+    const { exposure, amps } = runIsr({ raw });
+    expect([exposure.width, exposure.height]).toEqual([4096, 4004]);
     expect(amps.map((a) => a.overscanLevel)).toEqual(new Array(16).fill(0));
-    expect(maskedImage.image.every((v) => v === 0)).toBe(true);
+    expect(exposure.image.every((v) => v === 0)).toBe(true);
   });
 
   it('fails to read it as an HSC raw, saying why', () => {

@@ -26,12 +26,10 @@ describe('ISR in worker threads', () => {
     const single = runIsr(inputs);
     expect(threaded.amps).toEqual(single.amps);
     expect(
-      Buffer.from(threaded.maskedImage.image.buffer).equals(Buffer.from(single.maskedImage.image.buffer)),
+      Buffer.from(threaded.exposure.image.buffer).equals(Buffer.from(single.exposure.image.buffer)),
     ).toBe(true);
     expect(
-      Buffer.from(threaded.maskedImage.variance.buffer).equals(
-        Buffer.from(single.maskedImage.variance.buffer),
-      ),
+      Buffer.from(threaded.exposure.variance.buffer).equals(Buffer.from(single.exposure.variance.buffer)),
     ).toBe(true);
   });
 

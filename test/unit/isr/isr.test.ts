@@ -57,7 +57,7 @@ describe('ISR on a synthetic raw', () => {
   });
 
   it('leaves every amp at the sky level in electrons (bias and gain removed) within 5σ', () => {
-    const { image } = result.maskedImage;
+    const { image } = result.exposure;
     for (const amp of geometry.amps) {
       const { mean, count } = boxMean(image, geometry.width, amp.bbox);
       // Pixel noise averages down over the amp; the per-row bias error is shared along a row.
@@ -68,7 +68,7 @@ describe('ISR on a synthetic raw', () => {
   });
 
   it('produces a variance plane whose normalised residuals have mean ≈ 0 and σ ≈ 1', () => {
-    const { image, variance } = result.maskedImage;
+    const { image, variance } = result.exposure;
     let sum = 0;
     let sumSq = 0;
     for (let i = 0; i < pixels; i++) {
@@ -108,7 +108,7 @@ describe('ISR in the read-noise-dominated regime', () => {
       electrons: new Float32Array(pixels).fill(faint),
       ampBias: ampBiases(16, 8),
     });
-    const { image, variance } = runIsr({ raw: synthetic.raw }).maskedImage;
+    const { image, variance } = runIsr({ raw: synthetic.raw }).exposure;
     let sum = 0;
     let sumSq = 0;
     for (let i = 0; i < pixels; i++) {
@@ -148,8 +148,8 @@ describe('parallel overscan', () => {
     const without = runIsr({ raw }, isrConfigFrom({}));
     const withParallel = runIsr({ raw }, isrConfigFrom({ overscan: { parallelFit: 'median-per-column' } }));
     // Column means of 128 sky pixels scatter by ≈ 2.8 e- alone; the 10-ADU ripple adds ≈ 10 e- rms.
-    expect(columnScatter(withParallel.maskedImage.image)).toBeLessThan(
-      0.4 * columnScatter(without.maskedImage.image),
+    expect(columnScatter(withParallel.exposure.image)).toBeLessThan(
+      0.4 * columnScatter(without.exposure.image),
     );
   });
 });
@@ -197,11 +197,11 @@ describe('ISR with master calibrations', () => {
   const bad = (mask: Uint16Array) => (i: number) => (mask[i] as number) !== 0;
 
   it('flattens the field: the residual does not follow the flat (slope of image on flat ≈ 0 within 5σ)', () => {
-    const { image, mask, variance } = corrected.maskedImage;
+    const { image, mask, variance } = corrected.exposure;
     const slope = regressionSlope(calibrations.flat, image, bad(mask));
     expect(Math.abs(slope.value)).toBeLessThan(5 * slope.sigma);
     // The test can fail: without the flat the slope is the sky level itself.
-    const unflattened = isr(isrConfigFrom({ doFlat: false })).maskedImage;
+    const unflattened = isr(isrConfigFrom({ doFlat: false })).exposure;
     expect(
       regressionSlope(calibrations.flat, unflattened.image, bad(unflattened.mask)).value,
     ).toBeGreaterThan(0.8 * SKY);
@@ -209,7 +209,7 @@ describe('ISR with master calibrations', () => {
   });
 
   it('brings every amp to the sky level within 5σ after bias, dark and flat', () => {
-    const { image, mask, variance } = corrected.maskedImage;
+    const { image, mask, variance } = corrected.exposure;
     for (const amp of geometry.amps) {
       const { mean, count } = boxMean(image, geometry.width, amp.bbox, bad(mask));
       const meanVariance = boxMean(variance, geometry.width, amp.bbox, bad(mask)).mean;
@@ -222,7 +222,7 @@ describe('ISR with master calibrations', () => {
   });
 
   it('flags every defect BAD and nothing else', () => {
-    const { mask } = corrected.maskedImage;
+    const { mask } = corrected.exposure;
     for (const { box } of calibrations.defects) {
       const i = box.y0 * geometry.width + box.x0;
       expect((mask[i] as number) & MaskBit.BAD).toBe(MaskBit.BAD);
@@ -235,6 +235,22 @@ describe('ISR with master calibrations', () => {
     }
     expect(flagged).toBe(inDefects.size);
     expect(mask.every((m) => (m & (MaskBit.NO_DATA | MaskBit.SAT)) === 0)).toBe(true);
+    const interpolated = mask.reduce((n, m) => n + ((m & MaskBit.INTRP) !== 0 ? 1 : 0), 0);
+    expect(interpolated).toBe(inDefects.size);
+  });
+
+  it('interpolates over the defects: hot columns and dead pixels come back to the sky', () => {
+    const { image, variance } = corrected.exposure;
+    const withoutInterpolation = isr(isrConfigFrom({ doInterpolate: false })).exposure.image;
+    for (const { box, kind } of calibrations.defects) {
+      const row = Math.floor(box.y0 + box.height / 2) * geometry.width;
+      const i = row + box.x0;
+      // Interpolated between two sky pixels: within 6σ of the sky (σ from the variance plane).
+      expect(Math.abs((image[i] as number) - SKY)).toBeLessThan(6 * Math.sqrt(variance[i] as number));
+      // Without interpolation a dead pixel reads far below the sky and a hot one (after the dark) above.
+      const raw = withoutInterpolation[i] as number;
+      if (kind === 'dead') expect(raw).toBeLessThan(SKY / 2);
+    }
   });
 
   it('fails when a calibration is not the size of the detector', () => {
@@ -253,7 +269,7 @@ describe('saturation', () => {
     // A bright square in amp C00's region (bottom-left, unflipped on this ITL detector in y).
     for (let y = 10; y < 14; y++) for (let x = 20; x < 24; x++) electrons[y * geometry.width + x] = 1e6;
     const synthetic = simulateRaw({ geometry, seed: 24, electrons, ampBias: ampBiases(16, 6) });
-    const { mask } = runIsr({ raw: synthetic.raw }).maskedImage;
+    const { mask } = runIsr({ raw: synthetic.raw }).exposure;
     const saturated: number[] = [];
     mask.forEach((m, i) => {
       if (m & MaskBit.SAT) saturated.push(i);

@@ -64,7 +64,19 @@ describe('shipped pipelines', () => {
       'detectAndMeasure',
       'fitAstrometry',
     ]);
-    // Until the ISR and background implementations are registered, only those two are missing.
-    expect(graph.unimplementedTasks).toEqual(['isr', 'subtractBackground']);
+    expect(graph.unimplementedTasks).toEqual([]);
+    const defects = graph.repositoryInputs.find((i) => i.datasetType.name === 'defects');
+    expect([defects?.required, defects?.datasetType.storageClass]).toEqual([false, 'Defects']);
+  });
+
+  it('Isr and SingleFrame are runnable for every instrument; ApPipe is not', async () => {
+    for (const instrument of INSTRUMENT_NAMES) {
+      const load = (name: string) =>
+        loadPipelineGraph(join(PIPELINES, instrument, `${name}.yaml`), defaultTaskRegistry());
+      expect((await load('Isr')).unimplementedTasks).toEqual([]);
+      expect((await load('SingleFrame')).unimplementedTasks).toEqual([]);
+      expect((await load('ApPipe')).unimplementedTasks).not.toContain('isr');
+      expect((await load('ApPipe')).unimplementedTasks.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -226,14 +226,14 @@ describe('synthetic HSC raw', () => {
   });
 
   it('goes through ISR from the file: each amp bias recovered, the sky back in electrons', () => {
-    const { raw, metadata } = rawExposureFromFits(readFitsFile(written.rawPath), geometry);
-    expect(metadata).toMatchObject({ filter: 'HSC-I', exposureId: 12345, exposureTimeSeconds: 30 });
+    const { raw, info } = rawExposureFromFits(readFitsFile(written.rawPath), geometry);
+    expect(info).toMatchObject({ filter: 'HSC-I', exposureId: 12345, exposureTimeSeconds: 30 });
     const result = runIsr({ raw });
     result.amps.forEach((stats, a) => {
       // 4176 rows × 14 used overscan columns: σ ≈ 0.02 ADU.
       expect(Math.abs(stats.overscanLevel - (biases[a]?.level ?? 0))).toBeLessThan(0.1);
     });
-    const { image, mask } = result.maskedImage;
+    const { image, mask } = result.exposure;
     let sum = 0;
     let count = 0;
     for (let i = 0; i < image.length; i++) {
@@ -263,8 +263,8 @@ describe('raw exposures read for ISR', () => {
       ...exposure,
       darkTimeSeconds: 31,
     });
-    const { metadata, darkTimeSeconds, raw } = rawExposureFromFits(readFitsFile(written.rawPath), geometry);
-    expect(metadata).toMatchObject({
+    const { metadata, info, raw } = rawExposureFromFits(readFitsFile(written.rawPath), geometry);
+    expect(info).toMatchObject({
       instrument: 'LSSTCam',
       detector: 94,
       detectorName: 'R22_S11',
@@ -274,7 +274,7 @@ describe('raw exposures read for ISR', () => {
       exposureId: 2025031400042,
       groupId: exposure.groupId,
     });
-    expect(darkTimeSeconds).toBe(31);
+    expect(metadata.get('OBSID')).toBe('MC_O_20250314_000042');
     expect(raw.images).toHaveLength(16);
   });
 });
@@ -289,7 +289,8 @@ describe('a whole synthetic exposure in one call', () => {
       skyElectrons: 400,
       compress: true,
     });
-    const { raw, darkTimeSeconds } = rawExposureFromFits(readFitsFile(made.written.rawPath), made.geometry);
+    const { raw, info } = rawExposureFromFits(readFitsFile(made.written.rawPath), made.geometry);
+    const { darkTimeSeconds } = info;
     const paths = made.calibrationPaths;
     if (!paths) throw new Error('no calibrations written');
     const calibrations = {
@@ -297,7 +298,7 @@ describe('a whole synthetic exposure in one call', () => {
       dark: calibrationImage(readFitsFile(paths.darkPath), made.geometry, 'dark'),
       flat: calibrationImage(readFitsFile(paths.flatPath), made.geometry, 'flat'),
     };
-    const { image } = runIsr({ raw, calibrations, darkTimeSeconds }).maskedImage;
+    const { image } = runIsr({ raw, calibrations, darkTimeSeconds }).exposure;
     const sorted = Float32Array.from(image).sort();
     // Median of 32 768 pixels of σ ≈ 21 e-: its σ is ≈ 0.15 e-; the hot column and dead boxes barely move it.
     expect(Math.abs((sorted[sorted.length >> 1] as number) - 400)).toBeLessThan(1);

@@ -16,6 +16,11 @@ export interface IsrCalibrations {
   readonly defects?: readonly Box[];
 }
 
+/** The `defects` calibration dataset (storage class `Defects`): boxes in detector pixels. */
+export interface Defects {
+  readonly boxes: readonly Box[];
+}
+
 export class CalibrationError extends Error {
   constructor(message: string) {
     super(message);

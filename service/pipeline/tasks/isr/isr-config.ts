@@ -28,6 +28,8 @@ export const isrConfigSchema = z
     doFlat: z.boolean().default(true),
     /** Flag the defects (BAD). */
     doDefects: z.boolean().default(true),
+    /** Interpolate over the defects (flagged INTRP as well as BAD) so detection does not see them. */
+    doInterpolate: z.boolean().default(true),
     doVariance: z.boolean().default(true),
   })
   .strict();

@@ -8,7 +8,7 @@ import type { RawDetector, RawImage, RawPixels } from '../../../domain/camera-ge
 import type { AmpAssemblyJob } from './amp-assembly-job';
 import { type AssembledAmps, checkCalibrations, finishIsr, type IsrInputs } from './isr';
 import { DEFAULT_ISR_CONFIG, type IsrConfig } from './isr-config';
-import type { AmpIsrStatistics, PostIsrExposure } from './post-isr-exposure';
+import type { AmpIsrStatistics, IsrResult } from './post-isr-exposure';
 
 type Reply = { id: number; amps: AmpIsrStatistics[] } | { id: number; error: string };
 
@@ -38,7 +38,7 @@ export class IsrWorkerPool {
   }
 
   /** ISR with the per-amp part spread over the workers; the same result as runIsr. */
-  async runIsr(inputs: IsrInputs, config: IsrConfig = DEFAULT_ISR_CONFIG): Promise<PostIsrExposure> {
+  async runIsr(inputs: IsrInputs, config: IsrConfig = DEFAULT_ISR_CONFIG): Promise<IsrResult> {
     checkCalibrations(inputs);
     const assembled = await this.assembleWithOverscan(inputs.raw, config);
     return finishIsr(inputs, assembled, config);

@@ -4,22 +4,26 @@
 // and calibrations in, a new exposure in electrons out.
 
 import type { RawDetector } from '../../../domain/camera-geometry/raw-detector';
+import { Header } from '../../../domain/fits';
+import type { ExposureInfo } from '../../../domain/image/exposure';
 import { MaskBit } from '../../../domain/image/mask-bits';
 import { runAmpAssemblyJob } from './amp-assembly-job';
 import { checkCalibrationSize, type IsrCalibrations } from './calibrations';
 import { DEFAULT_ISR_CONFIG, type IsrConfig } from './isr-config';
-import { applyCalibrations, maskBoxes } from './pixel-corrections';
-import type { AmpIsrStatistics, ExposureMetadata, PostIsrExposure } from './post-isr-exposure';
+import { applyCalibrations, interpolateOverBoxes, maskBoxes } from './pixel-corrections';
+import type { AmpIsrStatistics, IsrResult } from './post-isr-exposure';
 
 export interface IsrInputs {
   readonly raw: RawDetector;
   readonly calibrations?: IsrCalibrations;
   /** Dark time of the exposure (for the dark); 0 skips the dark. */
   readonly darkTimeSeconds?: number;
-  readonly metadata?: ExposureMetadata;
+  /** The raw's primary header and observation facts, carried onto the exposure. */
+  readonly metadata?: Header;
+  readonly info?: ExposureInfo;
 }
 
-export function runIsr(inputs: IsrInputs, config: IsrConfig = DEFAULT_ISR_CONFIG): PostIsrExposure {
+export function runIsr(inputs: IsrInputs, config: IsrConfig = DEFAULT_ISR_CONFIG): IsrResult {
   checkCalibrations(inputs);
   return finishIsr(inputs, assembleWithOverscan(inputs.raw, config), config);
 }
@@ -37,7 +41,7 @@ export function finishIsr(
   inputs: IsrInputs,
   assembled: AssembledAmps,
   config: IsrConfig = DEFAULT_ISR_CONFIG,
-): PostIsrExposure {
+): IsrResult {
   checkCalibrations(inputs);
   const { raw, calibrations = {} } = inputs;
   const { geometry } = raw;
@@ -51,13 +55,29 @@ export function finishIsr(
       : {}),
     ...(config.doFlat && calibrations.flat ? { flat: calibrations.flat } : {}),
   });
-  if (config.doDefects && calibrations.defects)
+  if (config.doDefects && calibrations.defects) {
     maskBoxes(mask, width, height, calibrations.defects, MaskBit.BAD);
+    if (config.doInterpolate)
+      interpolateOverBoxes(
+        image,
+        config.doVariance ? variance : undefined,
+        mask,
+        width,
+        height,
+        calibrations.defects,
+      );
+  }
   return {
-    maskedImage: { width, height, image, variance, mask },
-    geometry,
+    exposure: {
+      width,
+      height,
+      image,
+      variance,
+      mask,
+      metadata: inputs.metadata ?? new Header(),
+      ...(inputs.info ? { info: inputs.info } : {}),
+    },
     amps,
-    ...(inputs.metadata ? { metadata: inputs.metadata } : {}),
   };
 }
 

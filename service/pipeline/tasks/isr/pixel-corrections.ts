@@ -79,3 +79,37 @@ export function maskBoxes(
     }
   }
 }
+
+/**
+ * Replaces each box's pixels, row by row, with the straight line between the nearest pixels left
+ * and right of it (the one side when the other is off the image), image and variance alike, and
+ * flags them INTRP: a defect (a hot column, a dead cluster) then no longer looks like a source to
+ * detection, as upstream's defect interpolation does. Cost is proportional to the boxes' area.
+ */
+export function interpolateOverBoxes(
+  image: Float32Array,
+  variance: Float32Array | undefined,
+  mask: Uint16Array,
+  width: number,
+  height: number,
+  boxes: readonly Box[],
+): void {
+  const planes = variance ? [image, variance] : [image];
+  for (const b of boxes) {
+    const x0 = Math.max(0, b.x0);
+    const x1 = Math.min(width, b.x0 + b.width);
+    if (x0 >= x1 || (x0 === 0 && x1 === width)) continue; // nothing to interpolate from
+    const y0 = Math.max(0, b.y0);
+    const y1 = Math.min(height, b.y0 + b.height);
+    const span = x1 - x0 + 1;
+    for (let y = y0; y < y1; y++) {
+      const row = y * width;
+      for (const plane of planes) {
+        const left = x0 > 0 ? (plane[row + x0 - 1] as number) : (plane[row + x1] as number);
+        const right = x1 < width ? (plane[row + x1] as number) : left;
+        for (let x = x0; x < x1; x++) plane[row + x] = left + ((right - left) * (x - x0 + 1)) / span;
+      }
+      for (let i = row + x0; i < row + x1; i++) mask[i] = (mask[i] as number) | MaskBit.INTRP;
+    }
+  }
+}

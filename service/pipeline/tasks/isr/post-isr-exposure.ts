@@ -1,24 +1,7 @@
-// What ISR hands on: the detector's masked image in electrons plus what later tasks need to know about
-// the exposure and what ISR measured per amp.
+// What ISR hands on: the detector's exposure in electrons (the `Exposure` every later task reads) and
+// what ISR measured per amp on the way.
 
-import type { DetectorGeometry } from '../../../domain/camera-geometry/detector-geometry';
-import type { Card } from '../../../domain/fits';
-import type { MaskedImage } from '../../../domain/image/masked-image';
-
-export interface ExposureMetadata {
-  readonly instrument: string;
-  readonly detector: number;
-  readonly detectorName: string;
-  /** Physical filter (FILTER / FILTER01). */
-  readonly filter?: string;
-  readonly exposureTimeSeconds?: number;
-  readonly darkTimeSeconds?: number;
-  /** Exposure id (day_obs·10^5 + seq for LSST cameras, EXP-ID for HSC) when known. */
-  readonly exposureId?: number;
-  readonly groupId?: string;
-  /** Primary-header cards, kept for the WCS and anything else a later task reads. */
-  readonly headerCards?: readonly Card[];
-}
+import type { Exposure } from '../../../domain/image/exposure';
 
 export interface AmpIsrStatistics {
   readonly amp: string;
@@ -29,9 +12,7 @@ export interface AmpIsrStatistics {
   readonly saturatedPixels: number;
 }
 
-export interface PostIsrExposure {
-  readonly maskedImage: MaskedImage;
-  readonly geometry: DetectorGeometry;
-  readonly metadata?: ExposureMetadata;
+export interface IsrResult {
+  readonly exposure: Exposure;
   readonly amps: readonly AmpIsrStatistics[];
 }

@@ -1,6 +1,7 @@
-// From a read raw FITS file to ISR's inputs: the raw detector (checked against the catalog geometry)
-// and the exposure facts ISR and later tasks need, taken from the primary header in each camera's words
-// (LSST: FILTER, EXPTIME, DARKTIME, DAYOBS + SEQNUM, GROUPID; HSC: FILTER01, EXPTIME, EXP-ID).
+// From a read raw FITS file to ISR's input (storage class `Raw`): the raw detector (checked against the
+// catalog geometry), the primary header, and the exposure facts ISR and later tasks need, taken from
+// that header in each camera's words (LSST: FILTER, EXPTIME, DARKTIME, DAYOBS + SEQNUM, GROUPID; HSC:
+// FILTER01, EXPTIME, EXP-ID).
 
 import type { DetectorGeometry } from '../../../domain/camera-geometry/detector-geometry';
 import {
@@ -9,13 +10,13 @@ import {
   rawDetectorFromFits,
 } from '../../../domain/camera-geometry/raw-detector';
 import type { FitsFile, Header } from '../../../domain/fits';
-import type { ExposureMetadata } from './post-isr-exposure';
+import type { ExposureInfo } from '../../../domain/image/exposure';
 
 export interface RawExposure {
   readonly raw: RawDetector;
-  readonly metadata: ExposureMetadata;
-  /** DARKTIME, or EXPTIME when the header has no dark time. */
-  readonly darkTimeSeconds: number;
+  /** The primary header: it becomes the post-ISR exposure's metadata (WCS, filter, times). */
+  readonly metadata: Header;
+  readonly info: ExposureInfo;
 }
 
 export function rawExposureFromFits(file: FitsFile, geometry: DetectorGeometry): RawExposure {
@@ -25,7 +26,7 @@ export function rawExposureFromFits(file: FitsFile, geometry: DetectorGeometry):
   const header = primary.header;
   const exposureTime = header.number('EXPTIME');
   const darkTime = header.number('DARKTIME') ?? exposureTime ?? 0;
-  const metadata: ExposureMetadata = {
+  const info: ExposureInfo = {
     instrument: geometry.instrument,
     detector: geometry.detector.id,
     detectorName: geometry.detector.name,
@@ -34,9 +35,8 @@ export function rawExposureFromFits(file: FitsFile, geometry: DetectorGeometry):
     darkTimeSeconds: darkTime,
     ...optional('exposureId', exposureId(header, geometry)),
     ...optional('groupId', trimmed(header, 'GROUPID')),
-    headerCards: header.cards,
   };
-  return { raw, metadata, darkTimeSeconds: darkTime };
+  return { raw, metadata: header, info };
 }
 
 function trimmed(header: Header, keyword: string): string | undefined {
