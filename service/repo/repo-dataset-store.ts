@@ -2,11 +2,27 @@
 // collections, reads decode the file by its dataset type's storage class, writes register the output
 // dataset type and run on first use and store the encoded value as a dataset.
 
+import { detectorGeometryForRaw } from '../domain/camera-geometry/camera-geometry';
+import type { FitsFile } from '../domain/fits';
+import { isInstrumentName } from '../domain/instruments';
 import { datasetTypeDefinition } from '../domain/repo/dataset-type';
+import { type RawExposure, rawExposureFromFits } from '../pipeline/tasks/isr/raw-exposure';
 import type { DatasetRef, DatasetStore } from '../ports/dataset-repository';
 import type { StoredDataset } from '../registry/datasets';
 import type { Repo } from './repo';
 import { codecFor } from './storage-codecs';
+
+/** A stored raw file as ISR takes it: read with the geometry of the detector its data id names. */
+function rawExposureOf(file: FitsFile, dataset: StoredDataset): RawExposure {
+  const { instrument, detector } = dataset.dataId;
+  if (typeof instrument !== 'string' || !isInstrumentName(instrument) || typeof detector !== 'number') {
+    throw new Error(`raw ${dataset.id} has no instrument and detector in its data id`);
+  }
+  const firstAmp = file.hdus[1] ?? file.hdus[0];
+  const width = firstAmp?.header.number('NAXIS1') ?? 0;
+  const height = firstAmp?.header.number('NAXIS2') ?? 0;
+  return rawExposureFromFits(file, detectorGeometryForRaw(instrument, detector, { width, height }));
+}
 
 export class RepoDatasetStore implements DatasetStore {
   private readonly registeredRuns = new Set<string>();
@@ -25,7 +41,8 @@ export class RepoDatasetStore implements DatasetStore {
     const found = await this.find(ref);
     if (!found) return undefined;
     const type = await this.repo.registry.datasetType(found.datasetType);
-    return codecFor(type?.storageClass ?? '').decode(await this.repo.get(found));
+    const decoded = codecFor(type?.storageClass ?? '').decode(await this.repo.get(found));
+    return type?.storageClass === 'Raw' ? rawExposureOf(decoded as FitsFile, found) : decoded;
   }
 
   async put(run: string, ref: DatasetRef, storageClass: string, value: unknown): Promise<void> {

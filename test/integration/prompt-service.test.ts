@@ -46,12 +46,15 @@ const FIXTURES = resolve(__dirname, '..', 'fixtures', 'pipelines', 'HSC');
 const DEPLOYMENT = 'pipelines-0123456-config-89abcde';
 const DETECTOR = 50;
 const SIZE = 8;
+const HSC_RAW_WIDTH = 2144;
+const HSC_RAW_HEIGHT = 4241;
 
+/** A raw of HSC's real single-HDU shape (int16 + BZERO), every pixel 1100 ADU. */
 function rawFits(instPa: number): Buffer {
-  const pixels = new Float32Array(SIZE * SIZE).fill(1100);
+  const pixels = new Uint16Array(HSC_RAW_WIDTH * HSC_RAW_HEIGHT).fill(1100);
   return Buffer.from(
     writeFits([
-      imageHdu(pixels, [SIZE, SIZE], {
+      imageHdu(pixels, [HSC_RAW_WIDTH, HSC_RAW_HEIGHT], {
         cards: [
           { keyword: 'INST-PA', value: instPa },
           { keyword: 'EXPTIME', value: 30 },

@@ -3,7 +3,6 @@
 // and one that blocks until the worker is aborted. The shipped pipelines never name them.
 import { z } from 'zod';
 import type { Apdb } from '../../service/apdb/apdb';
-import { type FitsFile, physicalPixels } from '../../service/domain/fits';
 import type { Exposure } from '../../service/pipeline/engine/storage-classes';
 import { requiredInput, type TaskDeclaration } from '../../service/pipeline/engine/task';
 import { TaskRegistry } from '../../service/pipeline/engine/task-registry';
@@ -51,19 +50,20 @@ export interface TestTaskHooks {
 export function serviceTestTasks(apdb: Apdb, hooks: TestTaskHooks = {}): TaskRegistry {
   const registry = new TaskRegistry();
   registry.declare(testIsr, (inputs) => {
-    const raw = inputs.get('ccdExposure') as FitsFile;
+    const raw = requiredInput(inputs, 'ccdExposure', 'Raw');
     const bias = requiredInput(inputs, 'bias', 'Exposure');
-    const primary = raw.hdus[0];
-    if (primary?.kind !== 'image') throw new Error('the raw has no primary image');
-    const pixels = Float32Array.from(physicalPixels(primary) as ArrayLike<number>);
-    for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] ?? 0) - (bias.image[i] ?? 0);
+    // the raw's first pixels, minus the (small) test bias: enough to follow values through export
+    const source = raw.raw.images[0]?.pixels;
+    if (!source) throw new Error('the raw has no image');
+    const pixels = new Float32Array(bias.width * bias.height);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = Number(source[i] ?? 0) - (bias.image[i] ?? 0);
     const exposure: Exposure = {
       width: bias.width,
       height: bias.height,
       image: pixels,
       variance: pixels.slice(),
       mask: new Uint16Array(pixels.length),
-      metadata: primary.header,
+      metadata: raw.metadata,
     };
     return { outputExposure: exposure };
   });

@@ -116,6 +116,29 @@ export function detectorGeometry(
   return lsstGeometry(instrumentName, detector, vendor, options.ampSize);
 }
 
+/**
+ * The geometry a raw file of this detector was written with: the catalog's, except that an LSST raw
+ * whose amps are smaller than the real ones (a scaled-down synthetic raw) gets the amp size that
+ * fits them, prescan and overscan keeping their real widths.
+ */
+export function detectorGeometryForRaw(
+  instrumentName: InstrumentName,
+  detectorKey: number | string,
+  rawAmp: { readonly width: number; readonly height: number },
+): DetectorGeometry {
+  const catalog = detectorGeometry(instrumentName, detectorKey);
+  const standard = catalog.rawImages[0];
+  if (catalog.rawFormat !== 'lsst-mef' || !standard) return catalog;
+  if (standard.width === rawAmp.width && standard.height === rawAmp.height) return catalog;
+  const full = catalog.vendor === 'ITL' ? ITL_AMP_SIZE : E2V_AMP_SIZE;
+  return detectorGeometry(instrumentName, detectorKey, {
+    ampSize: {
+      dataWidth: rawAmp.width - (standard.width - full.dataWidth),
+      dataHeight: rawAmp.height - (standard.height - full.dataHeight),
+    },
+  });
+}
+
 /** LATISS and LSSTComCam are all ITL; LSSTCam's vendor goes by raft. */
 export function sensorVendor(instrument: InstrumentName, detector: Detector): SensorVendor {
   if (instrument === 'HSC') return 'HSC';
