@@ -5,7 +5,7 @@
 import type { Box } from '../../service/domain/camera-geometry/box';
 import type { DetectorGeometry } from '../../service/domain/camera-geometry/detector-geometry';
 import { type Card, type Hdu, imageHdu } from '../../service/domain/fits';
-import { SeededRandom } from './seeded-random';
+import { type RandomSource, seededRandom } from '../../service/domain/synthetic/random';
 import type { Defect } from './simulate-raw';
 
 export interface MasterCalibrationSpec {
@@ -38,7 +38,7 @@ export function makeMasterCalibrations(
   spec: MasterCalibrationSpec,
 ): MasterCalibrations {
   const { width, height } = geometry;
-  const random = new SeededRandom(spec.seed);
+  const random = seededRandom(spec.seed);
   const n = width * height;
   const biasRms = spec.biasRms ?? 2;
   const columnStripe = new Float32Array(width);
@@ -75,7 +75,7 @@ function normalizeMean(values: Float32Array): void {
 function drawDefects(
   geometry: DetectorGeometry,
   spec: MasterCalibrationSpec,
-  random: SeededRandom,
+  random: RandomSource,
 ): Defect[] {
   const { width, height } = geometry;
   const defects: Defect[] = [];

@@ -7,7 +7,7 @@
 import type { Box } from '../../service/domain/camera-geometry/box';
 import type { AmpGeometry, DetectorGeometry } from '../../service/domain/camera-geometry/detector-geometry';
 import type { RawDetector, RawImage } from '../../service/domain/camera-geometry/raw-detector';
-import { SeededRandom } from './seeded-random';
+import { type RandomSource, seededRandom } from '../../service/domain/synthetic/random';
 
 /** The bias an amp adds, in ADU. */
 export interface AmpBias {
@@ -93,7 +93,7 @@ export function simulateRaw(spec: SyntheticRawSpec): SyntheticRaw {
       );
     }
   }
-  const random = new SeededRandom(spec.seed);
+  const random = seededRandom(spec.seed);
   const ampBias =
     spec.ampBias ??
     geometry.amps.map(() => ({ level: 15_000 + 10_000 * random.uniform(), rowSlope: 0, columnRipple: 0 }));
@@ -176,7 +176,7 @@ function simulateAmp(
   expected: Float32Array,
   biasStructure: Float32Array | undefined,
   detectorWidth: number,
-  random: SeededRandom,
+  random: RandomSource,
   gaussianAbove: number,
 ): number {
   const { layout, bbox, gain, readNoise, saturation } = amp;

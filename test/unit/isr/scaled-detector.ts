@@ -6,11 +6,11 @@ import {
   detectorGeometry,
   withAmpElectronics,
 } from '../../../service/domain/camera-geometry';
-import { SeededRandom } from '../../../tester/synthetic/seeded-random';
+import { seededRandom } from '../../../service/domain/synthetic/random';
 import type { AmpBias } from '../../../tester/synthetic/simulate-raw';
 
 export function scaledDetector(detector = 'R01_S00', seed = 1): DetectorGeometry {
-  const random = new SeededRandom(seed);
+  const random = seededRandom(seed);
   return withAmpElectronics(
     detectorGeometry('LSSTCam', detector, { ampSize: { dataWidth: 64, dataHeight: 128 } }),
     () => ({
@@ -21,7 +21,7 @@ export function scaledDetector(detector = 'R01_S00', seed = 1): DetectorGeometry
 }
 
 export function ampBiases(count: number, seed: number, columnRipple = 0): AmpBias[] {
-  const random = new SeededRandom(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => ({
     level: 12_000 + 10_000 * random.uniform(),
     rowSlope: 0.02 * (random.uniform() - 0.5),

@@ -4,12 +4,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CoordinateSystem,
-  Dome,
-  type FannedOutVisit,
-  RotationSystem,
-} from '../../../service/domain/next-visit';
+import type { FannedOutVisit } from '../../../service/domain/next-visit';
 import { utcToTai } from '../../../service/domain/tai';
 import type { VisitContext, VisitOutcome, VisitProcessor } from '../../../service/ports/visit-processor';
 import { buildServiceApp, type ServiceAppOptions } from '../../../service/prompt-service/service-app';
