@@ -8,19 +8,14 @@ import { randomFillSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { s3ClientFor } from '../service/adapters/s3/s3-datastore';
 import { datasetTypeDefinition } from '../service/domain/repo/dataset-type';
 import type { StoredDataset } from '../service/registry/datasets';
 import { Repo } from '../service/repo/repo';
 import { transferDatasets } from '../service/repo/transfer';
+import { emptyAndDelete } from './support/buckets';
 import { benchDatabaseUrl, benchS3Endpoint, elapsedMs, uniqueSuffix } from './support/services';
 
 function flag(name: string, fallback: number): number {
@@ -133,13 +128,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.allSettled([central.close(), local.close()]);
     rmSync(dir, { recursive: true, force: true });
-    for (;;) {
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-      const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-      if (keys.length === 0) break;
-      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
-    }
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+    await emptyAndDelete(s3, bucket);
     s3.destroy();
     const client = new Client({ connectionString: benchDatabaseUrl() });
     await client.connect();

@@ -1,39 +1,19 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl, expectListening, repoRoot } from '../support/local-services';
+import { databaseUrl, expectListening } from '../support/local-services';
 import { centralRepoNames, dropSchema, emptyBucket, useLocalS3Credentials } from '../support/repos';
+import { type BinRun, runBin } from '../support/run-bin';
 import { testS3 } from '../support/s3';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function run(
   bin: 'prompt-repo' | 'prompt-apdb',
   args: string[],
   env: Record<string, string> = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', `${bin}.cjs`), ...args], {
-      env: { ...process.env, ...env },
-      cwd: repoRoot,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<BinRun> {
+  return runBin(bin, args, env);
 }
 
 describe('prompt-repo and prompt-apdb (the bins, against PostgreSQL and RGW)', () => {

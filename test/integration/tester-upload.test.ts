@@ -1,8 +1,3 @@
-// prompt-tester's upload against real Kafka and Ceph RGW (no service): the next_visit messages on
-// the topic, the raws and sidecars in the raw bucket at keys the service's matcher accepts, the new
-// ids in headers and sidecars, fresh ids on every run, and clear failures listing what was sent.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeKey, judgeSidecar } from '../../service/activator/snap-matcher';
 import { S3ObjectBucket } from '../../service/adapters/s3/s3-object-bucket';
@@ -19,7 +14,8 @@ import { makeUnobserved } from '../../tester/pool/make-unobserved';
 import { groupRecordKey, type SentGroup } from '../../tester/upload/upload-group';
 import { UploadFailedError, uploadCurated } from '../../tester/upload/upload-runs';
 import { TopicReader } from '../support/kafka';
-import { kafkaBootstrap, repoRoot, uniqueName } from '../support/local-services';
+import { kafkaBootstrap, uniqueName } from '../support/local-services';
+import { type BinRun, runBin } from '../support/run-bin';
 import { type TesterFixture, testerFixture } from '../support/tester';
 
 const AMP = { dataWidth: 32, dataHeight: 32 };
@@ -29,25 +25,8 @@ const HSC_ONE: CuratedPool = {
   groups: [{ ...(CURATED_POOLS.HSC.groups[2] as CuratedPool['groups'][number]), detectors: [50] }],
 };
 
-function runTester(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'prompt-tester.cjs'), ...args], {
-      env: { ...process.env, ...env },
-      cwd: repoRoot,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runTester(args: string[], env: Record<string, string>): Promise<BinRun> {
+  return runBin('prompt-tester', args, env);
 }
 
 describe('prompt-tester upload (Kafka + RGW)', () => {
