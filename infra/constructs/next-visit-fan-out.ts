@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import { FAN_OUT_CONFIG_ENTRIES, fanOutConfigSchema } from '../../service/config/fanout-config';
 import type { Instrument } from '../../service/domain/instruments';
 import { renderEnv, type SecretKey } from './container-env';
-import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels } from './names';
-import { restrictedPodSpec } from './restricted-pod';
+import { assertDnsLabel, type ComponentLabels } from './names';
+import { programDeployment } from './program-deployment';
 
 /** Port of the fan-out's /metrics and /healthz (upstream's Prometheus port). */
 const METRICS_PORT = 8000;
@@ -69,29 +69,22 @@ export class NextVisitFanOut extends Construct {
       secrets: { KAFKA_PASSWORD: props.kafkaPassword },
       complete: true,
     });
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels: componentLabels(labels) },
-      spec: {
-        // A second replica would join the same group and split partitions, not add capacity: the
-        // work is in the service, so one consumer is enough and keeps ordering per instrument.
-        replicas: 1,
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: selectorLabels(labels) },
-        template: {
-          metadata: { labels: componentLabels(labels) },
-          spec: restrictedPodSpec({
-            containerName: 'fan-out',
-            image: props.image,
-            imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-            args: ['prompt-fanout'],
-            env,
-            ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
-            readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('metrics') } },
-            resources: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '1Gi' },
-            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-          }),
-        },
-      },
+    // A second replica would join the same group and split partitions, not add capacity: the work
+    // is in the service, so one consumer is enough and keeps ordering per instrument.
+    programDeployment(this, {
+      name: this.name,
+      namespace: props.namespace,
+      labels,
+      strategy: 'Recreate',
+      containerName: 'fan-out',
+      image: props.image,
+      imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+      args: ['prompt-fanout'],
+      env,
+      ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
+      readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('metrics') } },
+      resources: { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '1Gi' },
+      ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
     });
   }
 }

@@ -12,7 +12,7 @@ import {
 import type { Instrument } from '../../service/domain/instruments';
 import { renderEnv, type SecretKey } from './container-env';
 import { assertDnsLabel, type ComponentLabels, componentLabels, selectorLabels } from './names';
-import { restrictedPodSpec } from './restricted-pod';
+import { programDeployment } from './program-deployment';
 
 const CONTAINER_PORT = 8080;
 
@@ -62,26 +62,19 @@ export class NotificationBridge extends Construct {
       secrets: { KAFKA_PASSWORD: props.kafkaPassword },
       complete: true,
     });
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels: componentLabels(labels) },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selectorLabels(labels) },
-        template: {
-          metadata: { labels: componentLabels(labels) },
-          spec: restrictedPodSpec({
-            containerName: 'bridge',
-            image: props.image,
-            imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-            args: ['prompt-bridge'],
-            env,
-            ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
-            readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
-            resources: { cpuRequest: '50m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '512Mi' },
-            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-          }),
-        },
-      },
+    programDeployment(this, {
+      name: this.name,
+      namespace: props.namespace,
+      labels,
+      containerName: 'bridge',
+      image: props.image,
+      imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+      args: ['prompt-bridge'],
+      env,
+      ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
+      readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
+      resources: { cpuRequest: '50m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '512Mi' },
+      ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
     });
     new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: props.namespace, labels: componentLabels(labels) },
