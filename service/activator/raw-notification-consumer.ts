@@ -16,6 +16,25 @@ export interface RawNotificationConsumerOptions {
   readonly joinTimeoutMs?: number;
 }
 
+/**
+ * Adds the keys of the objects one notification announces as created; a message that is not a
+ * notification is logged and skipped (the Kafka consumer and the in-process bus both use this).
+ */
+export function recordRawNotification(
+  text: string,
+  arrivals: RawArrivals,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+  where: Record<string, unknown> = {},
+): void {
+  try {
+    for (const record of parseS3EventNotification(JSON.parse(text)).records) {
+      if (isObjectCreated(record)) arrivals.add(objectKeyOf(record));
+    }
+  } catch (error) {
+    log.warn({ err: error, ...where }, 'skipping a bucket notification we cannot read');
+  }
+}
+
 /** Resolves once the consumer has its partitions, so every later notification is seen. */
 export async function startRawNotificationConsumer(
   options: RawNotificationConsumerOptions,
@@ -35,17 +54,9 @@ export async function startRawNotificationConsumer(
     });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const text = message.value?.toString('utf8') ?? '';
-        try {
-          for (const record of parseS3EventNotification(JSON.parse(text)).records) {
-            if (isObjectCreated(record)) options.arrivals.add(objectKeyOf(record));
-          }
-        } catch (error) {
-          options.log.warn(
-            { err: error, offset: message.offset },
-            'skipping a bucket notification we cannot read',
-          );
-        }
+        recordRawNotification(message.value?.toString('utf8') ?? '', options.arrivals, options.log, {
+          offset: message.offset,
+        });
       },
     });
     const timeoutMs = options.joinTimeoutMs ?? 30_000;

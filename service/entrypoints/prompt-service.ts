@@ -5,9 +5,6 @@
 
 import { resolve } from 'node:path';
 import type { Consumer } from 'kafkajs';
-import { computeDeploymentId } from '../activator/deployment-id';
-import { parseExportTypes } from '../activator/export-outputs';
-import { Activator } from '../activator/process-visit';
 import { RawArrivals } from '../activator/raw-arrivals';
 import { startRawNotificationConsumer } from '../activator/raw-notification-consumer';
 import { FileRawBucket } from '../adapters/filesystem/file-raw-bucket';
@@ -18,13 +15,9 @@ import { S3RawBucket } from '../adapters/s3/s3-raw-bucket';
 import { ConfigError } from '../config/config-error';
 import { readServiceSettings } from '../config/service-settings';
 import { instrumentByName } from '../domain/instruments';
-import { utcToTai } from '../domain/tai';
 import { instrumentTopics } from '../domain/topics';
-import { implementAssociateApdb } from '../pipeline/tasks/associate-apdb';
-import { defaultTaskRegistry } from '../pipeline/tasks/default-task-registry';
-import { buildServiceApp } from '../prompt-service/service-app';
+import { composeService, type ServiceBackends } from '../prompt-service/compose-service';
 import { serviceLogger } from '../prompt-service/service-logger';
-import { gitCommitOf, packageVersion } from '../prompt-service/service-version';
 import {
   checkKafka,
   checkLocalRepos,
@@ -34,16 +27,14 @@ import {
   StartupCheckError,
 } from '../prompt-service/startup-checks';
 
-/** MJD of 1970-01-01. */
-const UNIX_EPOCH_MJD = 40_587;
-
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
 const isDirectory = (location: string) => location.startsWith('/') || location.startsWith('.');
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { config, levels, main: mainPipelines, preprocessing } = readServiceSettings(process.env, REPO_ROOT);
+  const settings = readServiceSettings(process.env, REPO_ROOT);
+  const { config, levels } = settings;
   const instrument = instrumentByName(config.RUBIN_INSTRUMENT);
   const logger = serviceLogger(levels, instrument.name);
   const closers: Array<() => Promise<unknown>> = [];
@@ -79,9 +70,7 @@ async function main(): Promise<void> {
     const apdb = await openApdb(config.CONFIG_APDB, config.LOCAL_REPOS);
     closers.push(() => apdb.close());
 
-    const version = packageVersion(REPO_ROOT);
-    const deployment = await computeDeploymentId([mainPipelines, preprocessing], config.CONFIG_APDB, version);
-    const tasks = defaultTaskRegistry();
+    let alerts: ServiceBackends['alerts'];
     const alertServers = config.AP_KAFKA_SERVER ?? config.KAFKA_CLUSTER;
     if (alertServers) {
       const alertKafka = createKafka({
@@ -97,58 +86,16 @@ async function main(): Promise<void> {
             }
           : {}),
       });
-      const alerts = new KafkaPublisher(alertKafka);
-      closers.push(() => alerts.close());
-      implementAssociateApdb(tasks, {
-        apdb,
-        publisher: alerts,
-        alertTopic: config.AP_KAFKA_TOPIC ?? instrumentTopics(instrument).alerts,
-        nowMjdTai: () => utcToTai(Date.now() / 1000) / 86_400 + UNIX_EPOCH_MJD,
-      });
-    } else {
-      logger.warn(
-        'no Kafka for alerts (AP_KAFKA_SERVER or KAFKA_CLUSTER): ApPipe cannot associate, so it falls back',
-      );
+      const publisher = new KafkaPublisher(alertKafka);
+      closers.push(() => publisher.close());
+      alerts = { publisher, topic: config.AP_KAFKA_TOPIC ?? instrumentTopics(instrument).alerts };
     }
     const shutdown = new AbortController();
-    const activator = new Activator({
-      instrument,
-      central,
-      rawBucket,
-      arrivals,
-      apdb,
-      tasks,
-      mainPipelines,
-      preprocessingPipelines: preprocessing,
-      localReposDir: config.LOCAL_REPOS,
-      skymap: config.SKYMAP,
-      imageTimeoutSeconds: config.IMAGE_TIMEOUT,
-      preloadPaddingArcsec: config.PRELOAD_PADDING,
-      exportTypes: parseExportTypes(config.EXPORT_TYPE_REGEXP),
-      exportOutputs: config.DEBUG_EXPORT_OUTPUTS,
-      deployment,
-      logLevels: levels,
-    });
-    const commit = config.GIT_COMMIT ?? gitCommitOf(REPO_ROOT) ?? 'unknown';
-    const app = buildServiceApp({
-      processor: activator,
-      instrument: instrument.name,
-      messageExpirationSeconds: config.MESSAGE_EXPIRATION,
-      workerTimeoutSeconds: config.WORKER_TIMEOUT,
-      workerCount: config.WORKER_COUNT,
-      logger,
-      version: {
-        version,
-        commit,
-        ...(config.IMAGE_DIGEST ? { imageDigest: config.IMAGE_DIGEST } : {}),
-        deployment,
-      },
-      shutdownSignal: shutdown.signal,
-      isReady: async () => {
-        await central.registry.db.query('SELECT 1');
-        return true;
-      },
-    });
+    const { app, deployment, commit, version } = await composeService(
+      settings,
+      { central, apdb, rawBucket, arrivals, ...(alerts ? { alerts } : {}) },
+      { repoRoot: REPO_ROOT, logger, shutdownSignal: shutdown.signal },
+    );
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         logger.warn({ signal }, 'shutting down: aborting visits in flight');

@@ -1,15 +1,16 @@
 // make-unobserved: simulates a pool (curated or random) and writes it to the users bucket under
 // `unobserved/<INST>/`: each raw at its pool key, LSST sidecars beside them, a truth table per raw,
 // and pool.json last, so a pool without its manifest is visibly incomplete.
-import type { S3ObjectBucket } from '../../service/adapters/s3/s3-object-bucket';
+
 import type { LsstAmpSize } from '../../service/domain/camera-geometry/amp-layout';
 import type { InstrumentName } from '../../service/domain/instruments';
+import type { ObjectBucket } from '../../service/ports/object-bucket';
 import type { CuratedPool } from './curated-groups';
 import { type PoolManifest, type PoolManifestGroup, poolPrefix } from './pool-manifest';
 import { simulatePoolRaw } from './simulate-pool-raw';
 
 export interface MakeUnobservedOptions {
-  readonly bucket: S3ObjectBucket;
+  readonly bucket: ObjectBucket;
   readonly pool: CuratedPool;
   readonly kind: 'curated' | 'random';
   readonly ampSize?: LsstAmpSize;

@@ -1,7 +1,8 @@
 // The pool as upload reads it: the manifest, then each raw's bytes, sidecar and truth fetched once
 // and kept in memory, so replaying a group many times downloads it once.
-import type { S3ObjectBucket } from '../../service/adapters/s3/s3-object-bucket';
+
 import type { InstrumentName } from '../../service/domain/instruments';
+import type { ObjectBucket } from '../../service/ports/object-bucket';
 import {
   type PoolManifest,
   type PoolManifestRaw,
@@ -20,11 +21,11 @@ export class PoolCache {
   private readonly raws = new Map<string, Promise<CachedRaw>>();
 
   private constructor(
-    private readonly bucket: S3ObjectBucket,
+    private readonly bucket: ObjectBucket,
     readonly manifest: PoolManifest,
   ) {}
 
-  static async open(bucket: S3ObjectBucket, instrument: InstrumentName, kind: 'curated' | 'random') {
+  static async open(bucket: ObjectBucket, instrument: InstrumentName, kind: 'curated' | 'random') {
     await bucket.check();
     const key = `${poolPrefix(instrument, kind)}pool.json`;
     const bytes = await bucket.get(key);

@@ -2,9 +2,10 @@
 // slew wait, then per snap the exposure wait and every detector's raw — sidecar first, so the
 // service never sees a raw whose sidecar is not there yet — with the new ids in headers and keys.
 // What was sent is recorded in a ledger the caller reports, even when a later step fails.
-import type { S3ObjectBucket } from '../../service/adapters/s3/s3-object-bucket';
+
 import type { InstrumentName } from '../../service/domain/instruments';
 import { utcToTai } from '../../service/domain/tai';
+import type { ObjectBucket } from '../../service/ports/object-bucket';
 import type { PoolManifestGroup } from '../pool/pool-manifest';
 import { EXPOSURE_TIME_SECONDS } from '../pool/simulate-pool-raw';
 import type { Transient } from '../sky/sky-model';
@@ -29,8 +30,8 @@ export const UPSTREAM_TIMINGS: UploadTimings = { slewSeconds: 2, snapSeconds: 18
 
 export interface UploadContext {
   readonly instrument: InstrumentName;
-  readonly usersBucket: S3ObjectBucket;
-  readonly rawBucket: S3ObjectBucket;
+  readonly usersBucket: ObjectBucket;
+  readonly rawBucket: ObjectBucket;
   readonly sender: NextVisitSender;
   readonly allocator: GroupIdAllocator;
   readonly pool: PoolCache;

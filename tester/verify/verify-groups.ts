@@ -2,10 +2,11 @@
 // visit-detector, or the central repo has outputs), which pipeline ran (from the output run's
 // name, `<INST>/prompt/output-<date>/<Pipeline>/<deployment>`), and how many injected transients
 // came back as DiaSources.
-import type { S3ObjectBucket } from '../../service/adapters/s3/s3-object-bucket';
+
 import type { Apdb } from '../../service/apdb/apdb';
 import { containsVisitDetector } from '../../service/apdb/read-dia-objects';
 import { INSTRUMENT_NAMES } from '../../service/domain/instruments';
+import type { ObjectBucket } from '../../service/ports/object-bucket';
 import { quoteIdentifier } from '../../service/ports/sql-database';
 import type { Repo } from '../../service/repo/repo';
 import { type GroupRecord, groupRecordKey } from '../upload/upload-group';
@@ -30,7 +31,7 @@ export class GroupNotFoundError extends Error {
   override readonly name = 'GroupNotFoundError';
 }
 
-export async function readGroupRecord(usersBucket: S3ObjectBucket, groupId: string): Promise<GroupRecord> {
+export async function readGroupRecord(usersBucket: ObjectBucket, groupId: string): Promise<GroupRecord> {
   for (const instrument of INSTRUMENT_NAMES) {
     const bytes = await usersBucket.get(groupRecordKey(instrument, groupId));
     if (bytes) return JSON.parse(Buffer.from(bytes).toString('utf8')) as GroupRecord;

@@ -9,17 +9,16 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { BucketMissingError, type ObjectBucket } from '../../ports/object-bucket';
 
-export class BucketMissingError extends Error {
-  override readonly name = 'BucketMissingError';
-}
+export { BucketMissingError };
 
 function isMissingBucket(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   return name === 'NoSuchBucket' || name === 'NotFound';
 }
 
-export class S3ObjectBucket {
+export class S3ObjectBucket implements ObjectBucket {
   readonly location: string;
 
   constructor(
@@ -29,7 +28,6 @@ export class S3ObjectBucket {
     this.location = `s3://${bucket}`;
   }
 
-  /** Fails with BucketMissingError (saying how to fix it) when the bucket is not there. */
   async check(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
@@ -64,7 +62,6 @@ export class S3ObjectBucket {
     }
   }
 
-  /** True when this call created the object; false when it existed already. */
   async claim(key: string, body: string): Promise<boolean> {
     try {
       await this.client.send(
