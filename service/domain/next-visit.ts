@@ -12,15 +12,14 @@ export const RotationSystem = { NONE: 1, SKY: 2, HORIZON: 3, MOUNT: 4 } as const
 /** SAL ScriptQueue MetadataDome. */
 export const Dome = { CLOSED: 1, OPEN: 2, EITHER: 3 } as const;
 
+// Plain literals and numbers (zod rejects NaN and infinities itself), no refinements: the schema must
+// render to JSON Schema whole, since the HTTP edge compiles that rendering (fanned-out-visit-check.ts).
 function intEnum<T extends Record<string, number>>(codes: T, what: string) {
-  const allowed = Object.values(codes);
-  return z
-    .number()
-    .int()
-    .refine((v) => allowed.includes(v), { message: `${what} must be one of ${allowed.join(', ')}` });
+  const allowed = Object.values(codes) as T[keyof T][];
+  return z.literal(allowed, { error: `${what} must be one of ${allowed.join(', ')}` });
 }
 
-const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const finite = z.number();
 
 /** Fields every next_visit carries, summit or fanned out. */
 const visitFields = {
@@ -34,7 +33,7 @@ const visitFields = {
   cameraAngle: finite,
   filters: z.string(),
   dome: intEnum(Dome, 'dome'),
-  duration: finite.refine((v) => v >= 0, { message: 'must not be negative' }),
+  duration: finite.nonnegative(),
   nimages: z.number().int().nonnegative(),
   instrument: z.string(),
   survey: z.string(),

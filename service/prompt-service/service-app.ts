@@ -1,20 +1,22 @@
 // The prompt service's HTTP edge (upstream's Knative contract): POST /next-visit takes one detector's
 // FannedOutVisit as a CloudEvent and answers 200/400/403/422/500/503 as upstream does; GET /healthz,
 // /readyz, /version and /metrics serve operators. Processing itself is behind the VisitProcessor port.
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { FannedOutVisit } from '../domain/next-visit';
 import { visitAgeSeconds } from '../domain/next-visit';
 import { dayObsOf } from '../domain/tai';
 import { type Clock, systemClock, type VisitProcessor } from '../ports/visit-processor';
+import { RefusalLog } from './refusal-log';
 import { ServiceMetrics } from './service-metrics';
-import {
-  IgnorableVisitError,
-  InvalidRequestError,
-  RetriableVisitError,
-  StaleVisitError,
-  statusOf,
-} from './visit-errors';
-import { visitFromCloudEvent } from './visit-from-cloud-event';
+import { InvalidRequestError, RetriableVisitError, statusOf, type VisitStatus } from './visit-errors';
+import { readVisitRequest } from './visit-from-cloud-event';
 
 export interface ServiceVersion {
   readonly version: string;
@@ -45,7 +47,13 @@ export interface ServiceAppOptions {
   readonly clock?: Clock;
   /** @default - a registry of its own */
   readonly metrics?: ServiceMetrics;
+  /** Refusals (400, 403, 422) logged per second at most; the rest are counted. @default 10 */
+  readonly refusalLogLinesPerSecond?: number;
 }
+
+const INVALID: VisitStatus = { statusCode: 400, result: 'invalid' };
+const STALE: VisitStatus = { statusCode: 403, result: 'stale' };
+const IGNORED: VisitStatus = { statusCode: 422, result: 'ignored' };
 
 /** MDC fields upstream puts on every log line of a visit. */
 function visitLogFields(visit: FannedOutVisit) {
@@ -69,9 +77,16 @@ function asVisitError(error: FastifyError, bodyLimit: number): Error {
 
 export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimitBytes ?? 65_536;
-  const app = Fastify({ loggerInstance: options.logger, bodyLimit });
+  // Fastify's two lines per request (incoming, completed) would double the cost of a refused request
+  // and log every probe; the service logs each outcome itself instead.
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   const metrics = options.metrics ?? new ServiceMetrics();
   const clock = options.clock ?? systemClock;
+  const refusals = new RefusalLog(clock, options.refusalLogLinesPerSecond);
   const workerCount = options.workerCount ?? 1;
   let inFlight = 0;
 
@@ -79,12 +94,19 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
+  /** Refusals are answered here, without an exception: the cheap path a flood of bad requests takes. */
+  const refuse = (request: FastifyRequest, reply: FastifyReply, status: VisitStatus, reason: string) => {
+    metrics.counted(status);
+    refusals.refused(request.log, status, reason);
+    return reply.code(status.statusCode).send({ error: status.result, message: reason, retrySafe: false });
+  };
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const mapped = asVisitError(error, bodyLimit);
     const status = statusOf(mapped);
+    if (status.statusCode < 500) return refuse(request, reply, status, mapped.message);
     metrics.counted(status);
-    if (status.statusCode >= 500) request.log.error({ err: error }, 'next_visit failed: %s', error.message);
-    else request.log.warn({ reason: mapped.message }, 'next_visit refused: %s', mapped.message);
+    request.log.error({ err: error }, 'next_visit failed: %s', error.message);
     if (status.retryAfterSeconds !== undefined) reply.header('retry-after', String(status.retryAfterSeconds));
     return reply.code(status.statusCode).send({
       error: status.result,
@@ -94,19 +116,27 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   });
 
   app.post('/next-visit', async (request, reply) => {
-    const visit = visitFromCloudEvent(request.headers, typeof request.body === 'string' ? request.body : '');
-    const log = request.log.child(visitLogFields(visit));
+    const reading = readVisitRequest(request.headers, typeof request.body === 'string' ? request.body : '');
+    if ('refusal' in reading) return refuse(request, reply, INVALID, reading.refusal);
+    const { visit } = reading;
     const age = visitAgeSeconds(visit, clock.nowUtcSeconds());
     if (age > options.messageExpirationSeconds) {
-      throw new StaleVisitError(
+      return refuse(
+        request,
+        reply,
+        STALE,
         `Stale request, ignoring: sent ${age.toFixed(1)} s ago, MESSAGE_EXPIRATION is ${options.messageExpirationSeconds} s`,
       );
     }
     if (visit.instrument !== options.instrument) {
-      throw new IgnorableVisitError(
+      return refuse(
+        request,
+        reply,
+        IGNORED,
         `visit is for ${visit.instrument || 'no instrument'}, this service processes ${options.instrument}`,
       );
     }
+    const log = request.log.child(visitLogFields(visit));
     if (inFlight >= workerCount) {
       throw new RetriableVisitError(
         `already processing ${inFlight} visit(s) (WORKER_COUNT=${workerCount})`,

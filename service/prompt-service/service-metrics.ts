@@ -5,6 +5,8 @@ import type { VisitStatus } from './visit-errors';
 export class ServiceMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'result'>;
+  /** One child per result, bound once: no label lookup per request. */
+  private readonly requestsByResult = new Map<VisitStatus['result'], Counter.Internal>();
   private readonly steps: Histogram<'step'>;
   private readonly inFlight: Gauge;
 
@@ -31,7 +33,12 @@ export class ServiceMetrics {
   }
 
   counted(status: VisitStatus): void {
-    this.requests.inc({ result: status.result });
+    let counter = this.requestsByResult.get(status.result);
+    if (!counter) {
+      counter = this.requests.labels({ result: status.result });
+      this.requestsByResult.set(status.result, counter);
+    }
+    counter.inc();
   }
 
   recordStep(step: string, seconds: number): void {
