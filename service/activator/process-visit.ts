@@ -360,12 +360,11 @@ export class Activator implements VisitProcessor {
     let basename = '';
     const outcome = await runFirstRunnablePipeline({
       files,
-      load: async (file) => {
-        const graph = await loadPipelineGraph(file, this.options.tasks);
-        return graph;
-      },
+      load: (file) => loadPipelineGraph(file, this.options.tasks),
       store,
       dataId,
+      // every snap: ISR runs per exposure, combineSnaps makes the visit image
+      exposures: ingested.exposureIds,
       runFor: (graph) => {
         basename = pipelineBasename(graph.file);
         log.info({ pipeline: basename }, "Running '%s' on %s", graph.file, where);

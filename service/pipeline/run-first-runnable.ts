@@ -33,6 +33,8 @@ export interface PipelineChoiceOptions {
   readonly load: (file: string) => Promise<PipelineGraph>;
   readonly store: DatasetStore;
   readonly dataId: DataId;
+  /** Every exposure (snap) of the visit. @default - the data ID's exposure alone */
+  readonly exposures?: readonly number[];
 }
 
 export interface PipelineChoice {
@@ -65,7 +67,7 @@ async function whyNotRunnable(file: string, options: PipelineChoiceOptions): Pro
   if (graph.unimplementedTasks.length > 0) {
     return `tasks declared but not implemented yet: ${graph.unimplementedTasks.join(', ')}`;
   }
-  const { missing } = await findMissingInputs(graph, options.dataId, options.store);
+  const { missing } = await findMissingInputs(graph, options.dataId, options.store, options.exposures);
   if (missing.length > 0) return `missing inputs: ${describeMissing(missing)}`;
   return graph;
 }
@@ -86,6 +88,7 @@ export async function runFirstRunnablePipeline(options: RunOptions): Promise<Run
   const { graph, skipped } = await chooseRunnablePipeline(options);
   const report = await executePipeline(graph, {
     dataId: options.dataId,
+    ...(options.exposures ? { exposures: options.exposures } : {}),
     store: options.store,
     run: options.runFor(graph),
     ...(options.signal ? { signal: options.signal } : {}),

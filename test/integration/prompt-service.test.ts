@@ -32,7 +32,9 @@ import { CoordinateSystem, Dome, type FannedOutVisit, RotationSystem } from '../
 import { parsePipelinesConfig } from '../../service/domain/pipeline-selection';
 import { otherRawKeyOf } from '../../service/domain/raw-keys';
 import { datasetTypeDefinition } from '../../service/domain/repo/dataset-type';
+import { seededRandom } from '../../service/domain/synthetic/random';
 import { utcToTai } from '../../service/domain/tai';
+import type { Exposure } from '../../service/pipeline/engine/storage-classes';
 import { buildServiceApp } from '../../service/prompt-service/service-app';
 import { exposureCodec } from '../../service/repo/storage-codecs';
 import { type RunningBridge, startBridge } from '../support/bridge';
@@ -49,9 +51,16 @@ const SIZE = 8;
 const HSC_RAW_WIDTH = 2144;
 const HSC_RAW_HEIGHT = 4241;
 
-/** A raw of HSC's real single-HDU shape (int16 + BZERO), every pixel 1100 ADU. */
-function rawFits(instPa: number): Buffer {
-  const pixels = new Uint16Array(HSC_RAW_WIDTH * HSC_RAW_HEIGHT).fill(1100);
+/**
+ * A raw of HSC's real single-HDU shape (int16 + BZERO), every pixel `level` ADU; with a seed, the
+ * first pixels (those the test ISR reads) carry Poisson noise around it.
+ */
+function rawFits(instPa: number, level = 1100, seed?: number): Buffer {
+  const pixels = new Uint16Array(HSC_RAW_WIDTH * HSC_RAW_HEIGHT).fill(level);
+  if (seed !== undefined) {
+    const random = seededRandom(seed);
+    for (let i = 0; i < SIZE * SIZE; i++) pixels[i] = random.poisson(level);
+  }
   return Buffer.from(
     writeFits([
       imageHdu(pixels, [HSC_RAW_WIDTH, HSC_RAW_HEIGHT], {
@@ -151,16 +160,29 @@ describe('prompt service against Kafka, RGW and PostgreSQL', () => {
     });
   }
 
-  async function putRaw(group: string, exposureId: number, instPa = 0): Promise<void> {
+  async function putRaw(
+    group: string,
+    exposureId: number,
+    instPa = 0,
+    snap: { index: number; level: number; seed: number } = { index: 0, level: 1100, seed: Number.NaN },
+  ): Promise<void> {
     const key = otherRawKeyOf({
       instrument: 'HSC',
       detector: DETECTOR,
       group,
-      snap: 0,
+      snap: snap.index,
       exposureId: String(exposureId),
       filter: 'HSC_I',
     });
-    await s3.send(new PutObjectCommand({ Bucket: rawBucketName, Key: key, Body: rawFits(instPa) }));
+    const body = rawFits(instPa, snap.level, Number.isNaN(snap.seed) ? undefined : snap.seed);
+    await s3.send(new PutObjectCommand({ Bucket: rawBucketName, Key: key, Body: body }));
+  }
+
+  async function exported(datasetType: string, run: string, where: Record<string, number>) {
+    const refs = await central.repo.registry.queryDatasets({ datasetType, collections: [run], where });
+    return Promise.all(
+      refs.map(async (ref) => exposureCodec.decode(await central.repo.get(ref)) as Exposure),
+    );
   }
 
   const group = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
@@ -286,6 +308,34 @@ describe('prompt service against Kafka, RGW and PostgreSQL', () => {
     };
     expect(image.image[0]).toBe(1000); // 1100 raw − 100 bias
     expect(readdirSync(localRepos).filter((d) => d.startsWith('visit-'))).toEqual([]);
+  }, 30_000);
+
+  it('ingests both snaps of a two-snap visit, runs ISR on each and sums them into the visit image', async () => {
+    const g = group();
+    const first = exposure();
+    const second = first + 1;
+    const answer = post(app, visitFor(g, { nimages: 2 }));
+    await new Promise((r) => setTimeout(r, 500));
+    await putRaw(g, second, 0, { index: 1, level: 1300, seed: 2 });
+    await putRaw(g, first, 0, { index: 0, level: 1100, seed: 1 });
+    const response = await answer;
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().message).toContain(`exposure(s) ${first}, ${second}`);
+    // the visit is named after its first exposure; the APDB row proves the visit-level task ran
+    expect(await apdb.containsVisitDetector(BigInt(first), DETECTOR)).toBe(true);
+    const run = `${outputChain('HSC', utcToTai(Date.now() / 1000))}/SingleFrame/${DEPLOYMENT}`;
+    const [snap0] = await exported('post_isr_image', run, { exposure: first });
+    const [snap1] = await exported('post_isr_image', run, { exposure: second });
+    const [visitImage] = await exported('post_isr_visit_image', run, { visit: first });
+    if (!snap0 || !snap1 || !visitImage) throw new Error('a snap or the visit image was not exported');
+    let total = 0;
+    for (let i = 0; i < SIZE * SIZE; i++) {
+      expect(visitImage.image[i]).toBe((snap0.image[i] as number) + (snap1.image[i] as number));
+      total += visitImage.image[i] as number;
+    }
+    // (1100 − 100) + (1300 − 100) ADU, the mean of 64 Poisson pixels: within 5σ of √(2400/64)
+    expect(Math.abs(total / (SIZE * SIZE) - 2200)).toBeLessThan(5 * Math.sqrt(2400 / (SIZE * SIZE)));
+    expect(snap0.image.some((v, i) => v !== snap1.image[i])).toBe(true);
   }, 30_000);
 
   it('processes a raw that was already in the bucket before next_visit came', async () => {

@@ -1,11 +1,13 @@
 // Small real tasks for the service's end-to-end tests (registered only in tests, named test*): an ISR
 // that subtracts the bias from the raw's primary image, an APDB writer, a task needing a template,
-// and one that blocks until the worker is aborted. The shipped pipelines never name them.
+// and one that blocks until the worker is aborted. The shipped pipelines never name them; the shipped
+// combineSnaps is registered alongside, so test pipelines can sum a visit's snaps.
 import { z } from 'zod';
 import type { Apdb } from '../../service/apdb/apdb';
 import type { Exposure } from '../../service/pipeline/engine/storage-classes';
 import { requiredInput, type TaskDeclaration } from '../../service/pipeline/engine/task';
 import { TaskRegistry } from '../../service/pipeline/engine/task-registry';
+import { combineSnapsTask, runCombineSnaps } from '../../service/pipeline/tasks/combine-snaps';
 import { makeCatalogs } from './apdb-catalogs';
 
 const noConfig = z.strictObject({});
@@ -49,6 +51,7 @@ export interface TestTaskHooks {
 
 export function serviceTestTasks(apdb: Apdb, hooks: TestTaskHooks = {}): TaskRegistry {
   const registry = new TaskRegistry();
+  registry.declare(combineSnapsTask, runCombineSnaps);
   registry.declare(testIsr, (inputs) => {
     const raw = requiredInput(inputs, 'ccdExposure', 'Raw');
     const bias = requiredInput(inputs, 'bias', 'Exposure');

@@ -3,6 +3,7 @@
 
 import type { DataId, DatasetLookup, DatasetRef } from '../../ports/dataset-repository';
 import { restrictDataId } from './dimensions';
+import { exposuresOf } from './execute-pipeline';
 import type { PipelineGraph } from './pipeline-graph';
 
 export interface MissingInput {
@@ -18,23 +19,27 @@ export interface InputAvailability {
   readonly absentOptional: readonly MissingInput[];
 }
 
+/** `exposures`: every exposure of the visit; an exposure-level input must exist for each. */
 export async function findMissingInputs(
   graph: PipelineGraph,
   dataId: DataId,
   lookup: DatasetLookup,
+  exposures?: readonly number[],
 ): Promise<InputAvailability> {
   const missing: MissingInput[] = [];
   const absentOptional: MissingInput[] = [];
+  const visitExposures = exposuresOf(dataId, exposures);
   for (const input of graph.repositoryInputs) {
-    const ref = {
-      datasetType: input.datasetType.name,
-      dataId: restrictDataId(dataId, input.datasetType.dimensions),
-    };
-    if (await lookup.exists(ref)) continue;
-    const readBy = graph.tasks
-      .filter((t) => [...t.inputs.values()].includes(input.datasetType.name))
-      .map((t) => t.label);
-    (input.required ? missing : absentOptional).push({ ref, readBy });
+    const { name, dimensions } = input.datasetType;
+    const dataIds =
+      dimensions.includes('exposure') && visitExposures.length > 1
+        ? visitExposures.map((exposure) => ({ ...dataId, exposure }))
+        : [dataId];
+    const readBy = graph.tasks.filter((t) => [...t.inputs.values()].includes(name)).map((t) => t.label);
+    for (const id of dataIds) {
+      const ref = { datasetType: name, dataId: restrictDataId(id, dimensions) };
+      if (!(await lookup.exists(ref))) (input.required ? missing : absentOptional).push({ ref, readBy });
+    }
   }
   return { missing, absentOptional };
 }

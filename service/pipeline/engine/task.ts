@@ -10,6 +10,11 @@ export interface ConnectionSpec {
   readonly storageClass: StorageClassName;
   /** An optional input may be absent from the repository; the task then runs without it. */
   readonly optional?: boolean;
+  /**
+   * The input gets one value per exposure of the visit (its snaps), as an array in exposure order
+   * (upstream's `multiple=True`): how a visit-level task reads an exposure-level dataset type.
+   */
+  readonly multiple?: boolean;
 }
 
 export interface TaskDeclaration<Config> {
@@ -58,4 +63,21 @@ export function optionalInput<K extends StorageClassName>(
   storageClass: K,
 ): StorageClassTypes[K] | undefined {
   return inputs.has(connection) ? requiredInput(inputs, connection, storageClass) : undefined;
+}
+
+/** A `multiple` input: one value per exposure of the visit, in exposure order. */
+export function multipleInput<K extends StorageClassName>(
+  inputs: TaskInputs,
+  connection: string,
+  storageClass: K,
+): StorageClassTypes[K][] {
+  const values = inputs.get(connection);
+  if (
+    !Array.isArray(values) ||
+    values.length === 0 ||
+    !values.every((v) => hasStorageClass(v, storageClass))
+  ) {
+    throw new TypeError(`input ${connection} is not a list of ${storageClass}`);
+  }
+  return values as StorageClassTypes[K][];
 }

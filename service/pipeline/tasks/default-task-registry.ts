@@ -5,6 +5,7 @@
 import { TaskRegistry } from '../engine/task-registry';
 import { associateApdbTask } from './associate-apdb';
 import { runSubtractBackgroundTask } from './background/subtract-background-task';
+import { combineSnapsTask, runCombineSnaps } from './combine-snaps';
 import { isrTask, loadDiaCatalogsTask, subtractBackgroundTask } from './declared-tasks';
 import { detectAndMeasureTask, runDetectAndMeasure } from './detect-and-measure';
 import { detectAndMeasureDiaSourcesTask, runDetectDiaSources } from './detect-dia-sources';
@@ -16,6 +17,7 @@ import { runSubtractImages, subtractImagesTask } from './subtract-images';
 
 export function defaultTaskRegistry(): TaskRegistry {
   const registry = new TaskRegistry();
+  registry.declare(combineSnapsTask, runCombineSnaps);
   registry.declare(measurePsfTask, runMeasurePsf);
   registry.declare(detectAndMeasureTask, runDetectAndMeasure);
   registry.declare(fitAstrometryTask, runFitAstrometry);

@@ -332,3 +332,95 @@ describe('execution', () => {
     expect(() => registry.implement(laterTask, () => ({}))).toThrow(/already has an implementation/);
   });
 });
+
+describe('a visit of several exposures (snaps)', () => {
+  const SNAPS = [2025120100042, 2025120100043];
+  const VISIT_ID = { instrument: 'LSSTCam', visit: DATA_ID.visit, detector: 94 };
+  const EXPOSURE_DIMS = '[instrument, exposure, detector]';
+  /** Per exposure: raw + 1; per visit: the sum over the snaps (multiple), then + 100 (plain). */
+  const SNAP_PIPELINE = `
+description: snaps
+instrument: LSSTCam
+inputs:
+  raw: {dimensions: ${EXPOSURE_DIMS}, storageClass: DataFrame}
+tasks:
+  isr:
+    task: add
+    connections:
+      inputs: {input: raw}
+      outputs: {output: {datasetType: post_isr, dimensions: ${EXPOSURE_DIMS}, storageClass: DataFrame}}
+  combine:
+    task: sumAll
+    connections:
+      inputs: {inputs: post_isr}
+      outputs: {output: {datasetType: visit_image, dimensions: ${DIMS}, storageClass: DataFrame}}
+  later:
+    task: add
+    config: {amount: 100}
+    connections:
+      inputs: {input: visit_image}
+      outputs: {output: {datasetType: final, dimensions: ${DIMS}, storageClass: DataFrame}}
+`;
+
+  async function rawStore(exposures: readonly number[]): Promise<InMemoryDatasetStore> {
+    const store = new InMemoryDatasetStore();
+    for (const [i, exposure] of exposures.entries()) {
+      await store.put(
+        'LSSTCam/raw/all',
+        { datasetType: 'raw', dataId: { instrument: 'LSSTCam', detector: 94, exposure } },
+        'DataFrame',
+        { value: 10 * (i + 1) },
+      );
+    }
+    return store;
+  }
+
+  it('runs exposure-level tasks once per snap and hands a multiple connection every snap', async () => {
+    const { registry, ran } = toyRegistry();
+    const store = await rawStore(SNAPS);
+    const report = await executePipeline(build(SNAP_PIPELINE, registry), {
+      dataId: DATA_ID,
+      exposures: SNAPS,
+      store,
+      run: 'r',
+    });
+    expect(ran).toEqual(['add', 'add', 'sumAll', 'add']);
+    expect(report.outputs.map((r) => [r.datasetType, r.dataId.exposure])).toEqual([
+      ['post_isr', SNAPS[0]],
+      ['post_isr', SNAPS[1]],
+      ['visit_image', undefined],
+      ['final', undefined],
+    ]);
+    // (10 + 1) + (20 + 1), then + 100
+    expect(await store.get({ datasetType: 'final', dataId: VISIT_ID })).toEqual({ value: 132 });
+    expect(report.tasks.map((t) => t.label)).toEqual(['isr', 'combine', 'later']);
+  });
+
+  it('checks every snap for missing inputs', async () => {
+    const graph = build(SNAP_PIPELINE);
+    const store = await rawStore(SNAPS.slice(0, 1));
+    const { missing } = await findMissingInputs(graph, DATA_ID, store, SNAPS);
+    expect(missing.map((m) => m.ref.dataId.exposure)).toEqual([SNAPS[1]]);
+  });
+
+  it('fails when a visit-level task reads several snaps through a plain connection', async () => {
+    const plain = SNAP_PIPELINE.replace('task: sumAll', 'task: add').replace(
+      '{inputs: post_isr}',
+      '{input: post_isr}',
+    );
+    const store = await rawStore(SNAPS);
+    await expect(
+      executePipeline(build(plain), { dataId: DATA_ID, exposures: SNAPS, store, run: 'r' }),
+    ).rejects.toThrow(/has 2 exposures \(snaps\) but connection input takes one/);
+  });
+
+  it('reads a one-snap visit through a plain connection as before', async () => {
+    const plain = SNAP_PIPELINE.replace('task: sumAll', 'task: add').replace(
+      '{inputs: post_isr}',
+      '{input: post_isr}',
+    );
+    const store = await rawStore([DATA_ID.exposure]);
+    await executePipeline(build(plain), { dataId: DATA_ID, store, run: 'r' });
+    expect(await store.get({ datasetType: 'final', dataId: VISIT_ID })).toEqual({ value: 112 });
+  });
+});

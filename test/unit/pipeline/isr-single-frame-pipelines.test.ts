@@ -168,6 +168,7 @@ describe('Isr.yaml through the engine', () => {
 describe('SingleFrame.yaml through the engine', () => {
   const datasetTypes = [
     'post_isr_image',
+    'post_isr_visit_image',
     'preliminary_visit_image',
     'preliminary_visit_image_background',
     'preliminary_visit_image_psf',

@@ -52,13 +52,14 @@ describe('shipped pipelines', () => {
     }
   });
 
-  it('SingleFrame runs ISR, background, PSF, detection and astrometry in that order', async () => {
+  it('SingleFrame runs ISR, snap combination, background, PSF, detection and astrometry in that order', async () => {
     const graph = await loadPipelineGraph(
       join(PIPELINES, 'LSSTCam', 'SingleFrame.yaml'),
       defaultTaskRegistry(),
     );
     expect(graph.tasks.map((t) => t.label)).toEqual([
       'isr',
+      'combineSnaps',
       'subtractBackground',
       'measurePsf',
       'detectAndMeasure',

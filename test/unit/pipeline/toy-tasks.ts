@@ -2,7 +2,12 @@
 // a value and adds to it, one that sums two inputs, one that fails, one that aborts its own run.
 
 import { z } from 'zod';
-import type { TaskDeclaration, TaskInputs, TaskRun } from '../../../service/pipeline/engine/task';
+import {
+  multipleInput,
+  type TaskDeclaration,
+  type TaskInputs,
+  type TaskRun,
+} from '../../../service/pipeline/engine/task';
 import { TaskRegistry } from '../../../service/pipeline/engine/task-registry';
 
 export interface Numeric {
@@ -44,6 +49,20 @@ export const runSum: TaskRun<Record<string, never>> = (inputs) => ({
   output: { value: numberIn(inputs, 'left') + numberIn(inputs, 'right') + numberIn(inputs, 'extra') },
 });
 
+export const sumAllTask: TaskDeclaration<Record<string, never>> = {
+  name: 'sumAll',
+  summary: 'output = the sum of one input per exposure (a multiple connection)',
+  config: z.strictObject({}),
+  inputs: { inputs: { storageClass: 'DataFrame', multiple: true } },
+  outputs: { output: { storageClass: 'DataFrame' } },
+};
+
+export const runSumAll: TaskRun<Record<string, never>> = (inputs) => ({
+  output: {
+    value: multipleInput(inputs, 'inputs', 'DataFrame').reduce((s, v) => s + (v as Numeric).value, 0),
+  },
+});
+
 export const failTask: TaskDeclaration<Record<string, never>> = {
   name: 'fail',
   summary: 'always throws',
@@ -78,6 +97,7 @@ export function toyRegistry(): ToyRegistry {
     };
   registry.declare(addTask, tracked('add', runAdd));
   registry.declare(sumTask, tracked('sum', runSum));
+  registry.declare(sumAllTask, tracked('sumAll', runSumAll));
   registry.declare(
     failTask,
     tracked('fail', () => {
