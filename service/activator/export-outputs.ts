@@ -1,7 +1,9 @@
 // Export of a visit's outputs to the central repo (upstream export_outputs): datasets of the runs
 // this visit wrote whose type has the `detector` dimension and whose name fully matches one of
 // EXPORT_TYPE_REGEXP, with their dimension records (skip-existing). transferDatasets skips what the
-// central repo already has, so a repeated export writes nothing twice.
+// central repo already has, so a repeated export writes nothing twice. The runs are put at the front
+// of the day's output chain (newest first) in the transaction that registers the datasets, under the
+// chain's row lock, so concurrent visits neither lose nor duplicate a run in it.
 
 import { parse } from 'yaml';
 import type { StoredDataset } from '../registry/datasets';
@@ -23,8 +25,10 @@ export function parseExportTypes(yamlText: string): RegExp[] {
 export interface ExportRequest {
   readonly local: Repo;
   readonly central: Repo;
-  /** Runs in the local repo whose outputs are exported. */
+  /** Runs in the local repo whose outputs are exported, newest first: so they go into the chain. */
   readonly runs: readonly string[];
+  /** The day's output chain in the central repo, `<INST>/prompt/output-<YYYY-MM-DD>`. */
+  readonly chain: string;
   readonly types: readonly RegExp[];
   readonly signal: AbortSignal;
 }
@@ -56,6 +60,8 @@ export async function exportOutputs(request: ExportRequest): Promise<TransferRep
   request.signal.throwIfAborted();
   const datasets = await exportable(request);
   if (datasets.length === 0) return { transferred: 0, skipped: 0, bytes: 0, dimensionRecords: 0, types: [] };
-  const report = await transferDatasets(request.local, request.central, datasets);
+  const report = await transferDatasets(request.local, request.central, datasets, {
+    chain: { name: request.chain, runs: request.runs },
+  });
   return { ...report, types: [...new Set(datasets.map((d) => d.datasetType))].sort() };
 }

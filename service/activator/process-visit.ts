@@ -177,6 +177,7 @@ export class Activator implements VisitProcessor {
             local: local.repo,
             central: this.options.central,
             runs: [pipeline.run, state.preloadRun],
+            chain: state.chain,
             types: this.options.exportTypes,
             signal: context.signal,
           }),

@@ -69,6 +69,59 @@ export async function setChain(session: SqlSession, s: string, parent: string, c
     ]);
 }
 
+/**
+ * The CHAINED collection `parent`, created when missing, locked (SELECT … FOR UPDATE) until the
+ * transaction ends: writers of one chain take turns, so concurrent visits cannot interleave their
+ * read-modify-write of its positions. Take it first in the transaction, before other locks.
+ */
+export async function lockChain(session: SqlSession, s: string, parent: string): Promise<CollectionRow> {
+  checkCollectionName(parent);
+  await session.query(
+    `INSERT INTO ${s}.collection (name, type, doc) VALUES ($1, 'CHAINED', '') ON CONFLICT (name) DO NOTHING`,
+    [parent],
+  );
+  const result = await session.query<{ collection_id: bigint; type: CollectionType }>(
+    `SELECT collection_id, type FROM ${s}.collection WHERE name = $1 FOR UPDATE`,
+    [parent],
+  );
+  const row = result.rows[0];
+  if (!row) throw new MissingCollectionError(`collection ${parent} vanished while it was being locked`);
+  if (row.type !== 'CHAINED')
+    throw new CollectionTypeError(`collection ${parent} is ${row.type}, not CHAINED`);
+  return { id: row.collection_id, name: parent, type: row.type };
+}
+
+/**
+ * Puts `children` at the front of a chain locked by lockChain, in the given order; those already in
+ * it move there (Butler's prepend_chain), so prepending what is already in front changes nothing.
+ */
+export async function prependChildren(
+  session: SqlSession,
+  s: string,
+  chain: CollectionRow,
+  children: readonly string[],
+): Promise<void> {
+  const front: bigint[] = [];
+  for (const name of children) {
+    const row = await requireCollection(session, s, name);
+    if (row.id === chain.id) throw new CollectionTypeError(`chain ${chain.name} cannot contain itself`);
+    if (!front.includes(row.id)) front.push(row.id);
+  }
+  const current = await session.query<{ child_id: bigint }>(
+    `SELECT child_id FROM ${s}.collection_chain WHERE parent_id = $1 ORDER BY position`,
+    [chain.id],
+  );
+  const before = current.rows.map((r) => r.child_id);
+  const after = [...front, ...before.filter((id) => !front.includes(id))];
+  if (after.every((id, i) => id === before[i])) return;
+  await session.query(`DELETE FROM ${s}.collection_chain WHERE parent_id = $1`, [chain.id]);
+  await session.query(
+    `INSERT INTO ${s}.collection_chain (parent_id, position, child_id)
+       SELECT $1, p.position - 1, p.child_id FROM unnest($2::bigint[]) WITH ORDINALITY AS p(child_id, position)`,
+    [chain.id, after],
+  );
+}
+
 /** The non-chained collections `names` stand for, chains expanded depth-first, duplicates dropped. */
 export async function flattenCollections(
   session: SqlSession,

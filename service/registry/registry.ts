@@ -10,7 +10,14 @@ import { currentVersion, latestVersion } from '../migrations/migration';
 import { REGISTRY_MIGRATIONS } from '../migrations/registry';
 import { quoteIdentifier, type SqlDatabase, type SqlSession } from '../ports/sql-database';
 import { certifyCalibrations, findCalibration, type ValidityRange } from './calibrations';
-import { type CollectionRow, flattenCollections, registerCollection, setChain } from './collections';
+import {
+  type CollectionRow,
+  flattenCollections,
+  lockChain,
+  prependChildren,
+  registerCollection,
+  setChain,
+} from './collections';
 import {
   type DatasetQuery,
   datasetsById,
@@ -107,6 +114,16 @@ export class Registry {
 
   setChain(parent: string, children: readonly string[]): Promise<void> {
     return this.db.transaction((session) => setChain(session, this.s, parent, children));
+  }
+
+  /**
+   * Puts `children` (existing collections) at the front of the CHAINED collection `parent`, creating
+   * it when missing, under a row lock: safe when visits prepend to one chain at the same time.
+   */
+  prependToChain(parent: string, children: readonly string[]): Promise<void> {
+    return this.db.transaction(async (session) =>
+      prependChildren(session, this.s, await lockChain(session, this.s, parent), children),
+    );
   }
 
   flattenCollections(names: readonly string[]): Promise<CollectionRow[]> {

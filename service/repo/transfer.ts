@@ -12,7 +12,7 @@ import {
   MissingDatasetTypeError,
 } from '../domain/repo/repo-errors';
 import { ObjectMissingError } from '../ports/datastore';
-import { registerCollection } from '../registry/collections';
+import { findCollection, lockChain, prependChildren, registerCollection } from '../registry/collections';
 import type { StoredDataset } from '../registry/datasets';
 import type { DimensionRecord } from '../registry/dimension-records';
 import { HashingStream } from './checksum';
@@ -92,10 +92,20 @@ async function copyFile(source: Repo, target: Repo, dataset: StoredDataset): Pro
     );
 }
 
+export interface TransferOptions {
+  /**
+   * Runs to put at the front of a CHAINED collection of the target (created when missing), in the
+   * same transaction as the dataset rows: the datasets become visible through the chain at once.
+   * Runs the target does not have (nothing was ever written to them) are left out.
+   */
+  readonly chain?: { readonly name: string; readonly runs: readonly string[] };
+}
+
 export async function transferDatasets(
   source: Repo,
   target: Repo,
   datasets: readonly StoredDataset[],
+  options: TransferOptions = {},
 ): Promise<TransferReport> {
   await checkDatasetTypes(source, target, datasets);
   let dimensionRecords = 0;
@@ -115,9 +125,16 @@ export async function transferDatasets(
     }
     await target.registry.transaction(async (session) => {
       const schema = `"${target.registry.schema}"`;
+      // the chain's lock first: every exporter into it takes its locks in the same order
+      const chain = options.chain ? await lockChain(session, schema, options.chain.name) : undefined;
       for (const run of new Set(pending.map((d) => d.run)))
         await registerCollection(session, schema, run, 'RUN');
       await target.registry.insertDatasets(session, pending);
+      if (chain && options.chain) {
+        const runs: string[] = [];
+        for (const run of options.chain.runs) if (await findCollection(session, schema, run)) runs.push(run);
+        await prependChildren(session, schema, chain, runs);
+      }
     });
   } catch (error) {
     await Promise.allSettled(written.map((path) => target.datastore.remove(path)));

@@ -307,6 +307,9 @@ describe('prompt service against Kafka, RGW and PostgreSQL', () => {
       image: Float32Array;
     };
     expect(image.image[0]).toBe(1000); // 1100 raw − 100 bias
+    // the run joined the day's output chain, at its front
+    const chain = outputChain('HSC', utcToTai(Date.now() / 1000));
+    expect((await central.repo.registry.flattenCollections([chain]))[0]?.name).toBe(run);
     expect(readdirSync(localRepos).filter((d) => d.startsWith('visit-'))).toEqual([]);
   }, 30_000);
 
