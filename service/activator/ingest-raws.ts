@@ -41,15 +41,17 @@ export interface IngestRequest {
   readonly signal: AbortSignal;
 }
 
-/** The exposure's sky rotation: the sidecar's ROTPA, else the header's ROTPA (LSST) or INST-PA (HSC). */
+/**
+ * The exposure's sky rotation, in cameraAngle's terms: the sidecar's ROTPA, else the header's ROTPA
+ * (LSST cameras), else 270° − INST-PA (HSC, as obs_subaru's translator reads the instrument angle).
+ */
 export function rotationOf(header: Header, sidecar: Record<string, unknown> | undefined): number | undefined {
-  const fromSidecar = sidecar?.ROTPA;
-  if (typeof fromSidecar === 'number' && Number.isFinite(fromSidecar)) return fromSidecar;
-  for (const keyword of ['ROTPA', 'INST-PA']) {
-    const value = header.get(keyword);
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-  }
-  return undefined;
+  const finite = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  const rotPa = finite(sidecar?.ROTPA) ?? finite(header.get('ROTPA'));
+  if (rotPa !== undefined) return rotPa;
+  const instPa = finite(header.get('INST-PA'));
+  return instPa === undefined ? undefined : 270 - instPa;
 }
 
 function text(header: Header, keyword: string): string | undefined {

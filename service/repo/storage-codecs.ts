@@ -12,6 +12,8 @@ import {
   readFits,
   writeFits,
 } from '../domain/fits';
+import { type Column, findColumn, readTableLayout, scalarCell } from '../domain/fits/binary-table';
+import type { ReferenceCatalog } from '../domain/wcs/refine-wcs';
 import type { Exposure } from '../pipeline/engine/storage-classes';
 
 export interface StorageCodec {
@@ -84,12 +86,10 @@ export const typedJsonCodec: StorageCodec = {
   },
 };
 
-function imageOf(file: FitsFile, extname: string): ImageHdu {
-  const hdu = file.hdus.find(
+function imageOf(file: FitsFile, extname: string): ImageHdu | undefined {
+  return file.hdus.find(
     (h): h is ImageHdu => h.kind === 'image' && (h.header.get('EXTNAME') ?? 'IMAGE') === extname,
   );
-  if (!hdu) throw new StorageCodecError(`the Exposure file has no ${extname} HDU`);
-  return hdu;
 }
 
 /** An Exposure as three HDUs: IMAGE (primary, with the metadata cards), MASK, VARIANCE. */
@@ -113,12 +113,19 @@ export const exposureCodec: StorageCodec = {
     const [width, height] = primary.axes as [number, number];
     const asFloat = (pixels: ReturnType<typeof physicalPixels>) =>
       pixels instanceof Float32Array ? pixels : Float32Array.from(pixels as ArrayLike<number>);
-    const mask = physicalPixels(imageOf(file, 'MASK'));
+    const maskHdu = imageOf(file, 'MASK');
+    const varianceHdu = imageOf(file, 'VARIANCE');
+    // Both planes, or neither: a file of the image alone (a master calibration or a template written
+    // by another tool, as the tester's seed writes them) reads as noise-free with nothing masked.
+    if ((maskHdu === undefined) !== (varianceHdu === undefined))
+      throw new StorageCodecError(`the Exposure file has no ${maskHdu ? 'VARIANCE' : 'MASK'} HDU`);
+    const n = width * height;
+    const mask = maskHdu ? physicalPixels(maskHdu) : new Uint16Array(n);
     const exposure: Exposure = {
       width,
       height,
       image: asFloat(physicalPixels(primary)),
-      variance: asFloat(physicalPixels(imageOf(file, 'VARIANCE'))),
+      variance: varianceHdu ? asFloat(physicalPixels(varianceHdu)) : new Float32Array(n),
       mask: mask instanceof Uint16Array ? mask : Uint16Array.from(mask as ArrayLike<number>),
       metadata: primary.header,
     };
@@ -137,11 +144,47 @@ export const rawCodec: StorageCodec = {
   decode: (bytes) => readFits(bytes),
 };
 
+/** Bytes that start a FITS file. */
+const isFits = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 6)).toString('latin1') === 'SIMPLE';
+
+/** coord_ra / coord_dec of a FITS binary-table shard (upstream's layout), in degrees. */
+function referenceCatalogFromFits(bytes: Uint8Array): ReferenceCatalog {
+  for (const hdu of readFits(bytes).hdus) {
+    if (hdu.kind !== 'other' || hdu.type !== 'BINTABLE') continue;
+    const layout = readTableLayout(hdu.header);
+    const columns = ['coord_ra', 'coord_dec'].map((name) => {
+      const column = findColumn(layout, name);
+      if (!column) return undefined;
+      const index = layout.columns.indexOf(column) + 1;
+      const unit = (hdu.header.string(`TUNIT${index}`) ?? 'deg').trim().toLowerCase();
+      return { column, scale: unit.startsWith('rad') ? 180 / Math.PI : 1 };
+    });
+    const [ra, dec] = columns;
+    if (!ra || !dec) continue;
+    const view = new DataView(hdu.data.buffer, hdu.data.byteOffset, hdu.data.byteLength);
+    const read = ({ column, scale }: { column: Column; scale: number }) =>
+      Float64Array.from({ length: layout.rows }, (_, row) => scalarCell(view, layout, column, row) * scale);
+    return { ra: read(ra), dec: read(dec) };
+  }
+  throw new StorageCodecError('the reference catalog file has no binary table with coord_ra and coord_dec');
+}
+
+/**
+ * Written as JSON like other tables; read from JSON or from a FITS binary table with coord_ra and
+ * coord_dec (the layout of upstream's refcat shards, and of the tester's seed).
+ */
+export const referenceCatalogCodec: StorageCodec = {
+  extension: 'json',
+  encode: (value) => typedJsonCodec.encode(value),
+  decode: (bytes) => (isFits(bytes) ? referenceCatalogFromFits(bytes) : typedJsonCodec.decode(bytes)),
+};
+
 /** Central repos name the float image class ExposureF, as the Butler does. */
 const CODECS: Readonly<Record<string, StorageCodec>> = {
   Exposure: exposureCodec,
   ExposureF: exposureCodec,
   Raw: rawCodec,
+  ReferenceCatalog: referenceCatalogCodec,
 };
 
 export function codecFor(storageClass: string): StorageCodec {

@@ -56,6 +56,7 @@ const HSC_RAW_HEIGHT = 4241;
  * first pixels (those the test ISR reads) carry Poisson noise around it.
  */
 function rawFits(instPa: number, level = 1100, seed?: number): Buffer {
+  // INST-PA 270 is sky rotation 0 (obs_subaru: rotation = 270° − INST-PA), the visits' cameraAngle.
   const pixels = new Uint16Array(HSC_RAW_WIDTH * HSC_RAW_HEIGHT).fill(level);
   if (seed !== undefined) {
     const random = seededRandom(seed);
@@ -163,7 +164,7 @@ describe('prompt service against Kafka, RGW and PostgreSQL', () => {
   async function putRaw(
     group: string,
     exposureId: number,
-    instPa = 0,
+    instPa = 270,
     snap: { index: number; level: number; seed: number } = { index: 0, level: 1100, seed: Number.NaN },
   ): Promise<void> {
     const key = otherRawKeyOf({
@@ -319,8 +320,8 @@ describe('prompt service against Kafka, RGW and PostgreSQL', () => {
     const second = first + 1;
     const answer = post(app, visitFor(g, { nimages: 2 }));
     await new Promise((r) => setTimeout(r, 500));
-    await putRaw(g, second, 0, { index: 1, level: 1300, seed: 2 });
-    await putRaw(g, first, 0, { index: 0, level: 1100, seed: 1 });
+    await putRaw(g, second, 270, { index: 1, level: 1300, seed: 2 });
+    await putRaw(g, first, 270, { index: 0, level: 1100, seed: 1 });
     const response = await answer;
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().message).toContain(`exposure(s) ${first}, ${second}`);

@@ -22,6 +22,8 @@ import type { CuratedGroup } from './curated-groups';
 export const SEEING_FWHM_ARCSEC = 0.8;
 export const SKY_ELECTRONS = 800;
 export const EXPOSURE_TIME_SECONDS = 30;
+/** Sky rotation of every pool raw (ROTPA; HSC's INST-PA is 270° minus it); next_visit announces it. */
+export const POOL_ROTATION_DEG = 0;
 /** Pool raws are dated here; upload rewrites ids and times. */
 export const POOL_MJD_TAI = 60_676.125;
 
@@ -152,7 +154,7 @@ export function simulatePoolRaw(options: PoolRawOptions): PoolRaw {
     beginMjdTai: POOL_MJD_TAI,
     raDeg: group.raDeg,
     decDeg: group.decDeg,
-    rotPaDeg: 0,
+    rotPaDeg: POOL_ROTATION_DEG,
     exposureId: options.groupIndex + 1,
   };
   const truth: PoolRawTruth = {

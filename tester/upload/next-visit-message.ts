@@ -1,6 +1,8 @@
 // The next_visit a tester announces for a group, as the summit would (SummitVisit): pointing,
 // filter, snaps and the send/start stamps. Upstream's tester values: duration 20 s, survey
-// "SURVEY", camera angle 270°, ICRS, dome open. Pure: the caller passes the instant.
+// "SURVEY", ICRS, dome open. The camera angle is the sky rotation the pool raws are simulated with
+// (POOL_ROTATION_DEG: ROTPA for LSST cameras, 270° − INST-PA for HSC), so the service, which drops
+// exposures rotated more than 1° from it, keeps them. Pure: the caller passes the instant.
 
 import {
   CoordinateSystem,
@@ -11,6 +13,7 @@ import {
 } from '../../service/domain/next-visit';
 import { utcToTai } from '../../service/domain/tai';
 import type { CuratedGroup } from '../pool/curated-groups';
+import { POOL_ROTATION_DEG } from '../pool/simulate-pool-raw';
 
 export interface NextVisitInputs {
   readonly instrument: string;
@@ -33,7 +36,7 @@ export function nextVisitFor(inputs: NextVisitInputs): SummitVisit {
     position: [inputs.group.raDeg, inputs.group.decDeg],
     startTime: sndTai + inputs.slewSeconds,
     rotationSystem: RotationSystem.SKY,
-    cameraAngle: 270,
+    cameraAngle: POOL_ROTATION_DEG,
     filters: inputs.group.physicalFilter,
     dome: Dome.OPEN,
     duration: inputs.durationSeconds ?? 20,

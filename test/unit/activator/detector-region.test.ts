@@ -69,11 +69,12 @@ describe('rotation check', () => {
     expect(angleDifferenceDeg(10, 11.5)).toBeCloseTo(1.5, 9);
   });
 
-  it('reads the rotation from the sidecar first, then ROTPA or INST-PA', () => {
+  it('reads the rotation from the sidecar first, then ROTPA, then 270° − INST-PA', () => {
     const header = new Header([{ keyword: 'ROTPA', value: 12 }]);
     expect(rotationOf(header, { ROTPA: 270.5 })).toBe(270.5);
     expect(rotationOf(header, undefined)).toBe(12);
-    expect(rotationOf(new Header([{ keyword: 'INST-PA', value: -90 }]), {})).toBe(-90);
+    expect(rotationOf(new Header([{ keyword: 'INST-PA', value: -90 }]), {})).toBe(360);
+    expect(rotationOf(new Header([{ keyword: 'INST-PA', value: 270 }]), {})).toBe(0);
     expect(rotationOf(new Header([]), undefined)).toBeUndefined();
   });
 });
