@@ -172,9 +172,12 @@ async function gatherInputs(
       values = source.values;
     } else {
       values = [];
+      // one data ID: a multiple connection takes every match (patches); one per snap: the first each
+      const all = spec?.multiple === true && source.dataIds.length === 1;
       for (const dataId of source.dataIds) {
-        const value = await store.get({ datasetType: name, dataId });
-        if (value === undefined) {
+        const ref = { datasetType: name, dataId };
+        const found = all ? await getAll(store, ref) : [await store.get(ref)].filter((v) => v !== undefined);
+        if (found.length === 0) {
           if (spec?.optional === true) continue;
           throw new PipelineExecutionError(
             graph.file,
@@ -182,7 +185,7 @@ async function gatherInputs(
             `input ${name} ${JSON.stringify(dataId)} is not in the repository (check missing inputs before executing)`,
           );
         }
-        values.push(value);
+        values.push(...found);
       }
       if (values.length === 0) continue;
     }
@@ -203,6 +206,12 @@ async function gatherInputs(
     }
   }
   return inputs;
+}
+
+/** Every match (a store without getAll serves its first). */
+async function getAll(store: DatasetStore, ref: DatasetRef): Promise<unknown[]> {
+  if (store.getAll) return store.getAll(ref);
+  return [await store.get(ref)].filter((v) => v !== undefined);
 }
 
 async function writeOutputs(

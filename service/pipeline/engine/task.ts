@@ -11,8 +11,10 @@ export interface ConnectionSpec {
   /** An optional input may be absent from the repository; the task then runs without it. */
   readonly optional?: boolean;
   /**
-   * The input gets one value per exposure of the visit (its snaps), as an array in exposure order
-   * (upstream's `multiple=True`): how a visit-level task reads an exposure-level dataset type.
+   * The task gets every dataset matching the quantum's data ID, as an array (upstream's
+   * `multiple=True`): one per exposure of the visit (its snaps, in exposure order) for an
+   * exposure-level dataset type read by a visit-level task, or every repository match for dimensions
+   * the data ID does not fix (all template patches overlapping the detector).
    */
   readonly multiple?: boolean;
 }

@@ -77,9 +77,7 @@ describe('storage codecs', () => {
       { ra: 239.998, dec: -29.997, flux: 2e4 },
     ];
     const codec = codecFor('ReferenceCatalog');
-    const fromFits = codec.decode(
-      writeFits([imageHdu(new Float32Array(0), [0]), refcatTableHdu(stars)]),
-    );
+    const fromFits = codec.decode(writeFits([imageHdu(new Float32Array(0), [0]), refcatTableHdu(stars)]));
     expect(fromFits).toEqual({
       ra: Float64Array.from([240.001, 239.998]),
       dec: Float64Array.from([-30.002, -29.997]),
