@@ -12,7 +12,10 @@ import {
   readFits,
   writeFits,
 } from '../domain/fits';
+import { findColumn, readTableLayout, scalarCell } from '../domain/fits/binary-table';
+import type { ReferenceCatalog } from '../domain/wcs/refine-wcs';
 import type { Exposure } from '../pipeline/engine/storage-classes';
+import { referenceTableHdu } from './reference-table';
 
 export interface StorageCodec {
   /** File extension of the dataset's file in the datastore. */
@@ -137,11 +140,41 @@ export const rawCodec: StorageCodec = {
   decode: (bytes) => readFits(bytes),
 };
 
+/**
+ * A reference catalog shard: a FITS binary table with `coord_ra` and `coord_dec` in degrees (as
+ * upstream shards refcats), read into the columns astrometry matches against.
+ */
+export const referenceCatalogCodec: StorageCodec = {
+  extension: 'fits',
+  encode(value) {
+    const catalog = value as ReferenceCatalog;
+    return writeFits([imageHdu(new Uint8Array(0), []), referenceTableHdu(catalog)]);
+  },
+  decode(bytes) {
+    const table = readFits(bytes).hdus.find((h) => h.kind === 'other' && h.type === 'BINTABLE');
+    if (!table || table.kind !== 'other') throw new StorageCodecError('the refcat file has no binary table');
+    const layout = readTableLayout(table.header);
+    const column = (name: string) => {
+      const found = findColumn(layout, name);
+      if (!found) throw new StorageCodecError(`the refcat table has no ${name} column`);
+      return found;
+    };
+    const [ra, dec] = [column('coord_ra'), column('coord_dec')];
+    const view = new DataView(table.data.buffer, table.data.byteOffset, table.data.byteLength);
+    const catalog: ReferenceCatalog = {
+      ra: Float64Array.from({ length: layout.rows }, (_, row) => scalarCell(view, layout, ra, row)),
+      dec: Float64Array.from({ length: layout.rows }, (_, row) => scalarCell(view, layout, dec, row)),
+    };
+    return catalog;
+  },
+};
+
 /** Central repos name the float image class ExposureF, as the Butler does. */
 const CODECS: Readonly<Record<string, StorageCodec>> = {
   Exposure: exposureCodec,
   ExposureF: exposureCodec,
   Raw: rawCodec,
+  ReferenceCatalog: referenceCatalogCodec,
 };
 
 export function codecFor(storageClass: string): StorageCodec {

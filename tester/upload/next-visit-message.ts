@@ -11,6 +11,7 @@ import {
 } from '../../service/domain/next-visit';
 import { utcToTai } from '../../service/domain/tai';
 import type { CuratedGroup } from '../pool/curated-groups';
+import { POOL_ROTATION_DEG } from '../pool/simulate-pool-raw';
 
 export interface NextVisitInputs {
   readonly instrument: string;
@@ -33,7 +34,7 @@ export function nextVisitFor(inputs: NextVisitInputs): SummitVisit {
     position: [inputs.group.raDeg, inputs.group.decDeg],
     startTime: sndTai + inputs.slewSeconds,
     rotationSystem: RotationSystem.SKY,
-    cameraAngle: 270,
+    cameraAngle: POOL_ROTATION_DEG,
     filters: inputs.group.physicalFilter,
     dome: Dome.OPEN,
     duration: inputs.durationSeconds ?? 20,
