@@ -122,6 +122,12 @@ async function main(): Promise<number> {
   return new Promise<number>(() => {});
 }
 
+// Should every handle close while the loop still waits (a bug), say so rather than exit 0 silently.
+process.once('beforeExit', () => {
+  process.stderr.write('npm start: stopped with work still waiting (nothing left to wake it)\n');
+  process.exit(1);
+});
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

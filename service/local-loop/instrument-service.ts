@@ -4,12 +4,15 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent } from 'undici';
+import { writeInitOutputs } from '../activator/init-outputs';
 import { RawArrivals } from '../activator/raw-arrivals';
 import { readServiceSettings } from '../config/service-settings';
 import { catchAllPipelinesConfig } from '../domain/pipelines-config';
+import { utcToTai } from '../domain/tai';
 import { FanOutMetrics } from '../fan-out/fan-out-metrics';
 import { NextVisitFanOut } from '../fan-out/next-visit-fan-out';
 import { VisitPoster } from '../fan-out/visit-poster';
+import { defaultTaskRegistry } from '../pipeline/tasks/default-task-registry';
 import { systemClock } from '../ports/visit-processor';
 import { composeService } from '../prompt-service/compose-service';
 import type { InstrumentBackends, LoopBackends, Unsubscribe } from './loop-backends';
@@ -77,6 +80,16 @@ export async function startInstrumentService(
       observe: (activator) => new ObservedProcessor(activator, journal),
     },
   );
+  // What the initializer Job does in a cluster: today's output chain, runs and output dataset types.
+  await writeInitOutputs({
+    central: b.central,
+    instrument: instrument.name,
+    configs: [settings.main, settings.preprocessing],
+    tasks: defaultTaskRegistry(),
+    deployment: service.deployment,
+    packageVersion: service.version,
+    processingTai: utcToTai(Date.now() / 1000),
+  });
   const url = await service.app.listen({ host: '127.0.0.1', port: 0 });
   const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000 });
   const fanOut = new NextVisitFanOut({
