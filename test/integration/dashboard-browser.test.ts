@@ -3,7 +3,7 @@
 // the one with DIA sources, checks the waterfall and a cutout, and saves a screenshot. Hostile text
 // in an error stays text. One browser for the whole file.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,27 @@ describe('the dashboard in Chromium', () => {
     expect(report.cutout).toMatchObject({ width: 120, height: 120 });
     expect(report.cutout.bytes).toBeGreaterThan(100);
     expect(existsSync(screenshotPath) && statSync(screenshotPath).size).toBeGreaterThan(10_000);
+  });
+
+  it('opens the visit it is told to, and fails with the reason when that visit has no DIA sources', async () => {
+    const screenshotPath = join(SCREENSHOT_DIR, 'dashboard-fixture-chosen.png');
+    rmSync(join(SCREENSHOT_DIR, 'dashboard-fixture-chosen-failed.png'), { force: true });
+    const { group, detector } = fixture.withSources;
+    const chosen = await checkDashboard(url, {
+      screenshotPath,
+      expectVisits: 1,
+      browser,
+      open: { instrument: 'LATISS', group, detector },
+    });
+    expect(chosen.opened).toBe(`LATISS/${encodeURIComponent(group)}/0`);
+    const fallback = { instrument: 'LATISS', group: fixture.fallback.group, detector: 0 };
+    await expect(
+      checkDashboard(url, { screenshotPath, expectVisits: 1, browser, open: fallback }),
+    ).rejects.toThrow(/no visit LATISS\/2026-11-28T02\/0 on the page has DIA sources/);
+    await expect(
+      checkDashboard(url, { screenshotPath, expectVisits: 4, browser, timeoutMs: 500 }),
+    ).rejects.toThrow(/expected at least 4 visit rows, the page shows 3/);
+    expect(existsSync(join(SCREENSHOT_DIR, 'dashboard-fixture-chosen-failed.png'))).toBe(true);
   });
 
   it('shows hostile error text as text, and the APDB counts and the fallback', async () => {

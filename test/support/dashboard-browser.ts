@@ -39,6 +39,8 @@ export interface CheckDashboardOptions {
   readonly expectVisits: number;
   /** @default - a browser of its own, closed at the end */
   readonly browser?: Browser;
+  /** The visit to open (it must have DIA sources). @default - the first listed that has some */
+  readonly open?: { readonly instrument: string; readonly group: string; readonly detector: number };
   /** How long to wait for the visits and the opened view. @default 15000 */
   readonly timeoutMs?: number;
 }
@@ -79,14 +81,13 @@ export async function checkDashboard(
   try {
     await page.goto(url);
     const visits = await waitForVisits(page, options.expectVisits);
-    const opened = await openVisitWithSources(page);
+    const opened = await openVisitWithSources(page, options.open);
     const api = (await (
       await page.request.get(new URL(`/api/visits/${opened}`, url).toString())
     ).json()) as DetectorViewBody;
     const steps = await checkWaterfall(page, api);
     const cutout = await checkCutout(page, url);
-    mkdirSync(dirname(options.screenshotPath), { recursive: true });
-    await page.screenshot({ path: options.screenshotPath, fullPage: true });
+    await screenshot(page, options.screenshotPath);
     if (pageErrors.length > 0)
       throw new DashboardCheckError(`the page reported errors: ${pageErrors.join(' | ')}`);
     return {
@@ -97,10 +98,19 @@ export async function checkDashboard(
       cutout,
       screenshotPath: options.screenshotPath,
     };
+  } catch (error) {
+    // What the page showed when the check failed is the first thing to look at.
+    await screenshot(page, options.screenshotPath.replace(/(\.png)?$/, '-failed.png')).catch(() => undefined);
+    throw error;
   } finally {
     await context.close();
     if (!options.browser) await browser.close();
   }
+}
+
+async function screenshot(page: Page, path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path, fullPage: true });
 }
 
 async function waitForVisits(page: Page, expected: number): Promise<number> {
@@ -115,11 +125,16 @@ async function waitForVisits(page: Page, expected: number): Promise<number> {
   return rows.count();
 }
 
-/** Clicks the first visit whose alerts carried DIA sources; returns its key. */
-async function openVisitWithSources(page: Page): Promise<string> {
-  const row = page.locator('[data-testid="visit-row"]:not([data-dia-sources="0"])').first();
+/** Clicks the chosen visit, or the first whose alerts carried DIA sources; returns its key. */
+async function openVisitWithSources(page: Page, open: CheckDashboardOptions['open']): Promise<string> {
+  const wanted =
+    open && [open.instrument, open.group, open.detector].map((p) => encodeURIComponent(p)).join('/');
+  const rows = page.locator('[data-testid="visit-row"]:not([data-dia-sources="0"])');
+  const row = wanted ? rows.and(page.locator(`[data-key="${wanted}"]`)) : rows.first();
   if ((await row.count()) === 0)
-    throw new DashboardCheckError('no visit on the page has DIA sources to open');
+    throw new DashboardCheckError(
+      `no visit${wanted ? ` ${wanted}` : ''} on the page has DIA sources to open`,
+    );
   const key = (await row.getAttribute('data-key')) ?? '';
   await row.click();
   await page.getByTestId('visit-detail').waitFor({ state: 'visible' });
