@@ -6,8 +6,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { buildDashboard } from '../dashboard/dashboard-app';
 import { INSTRUMENT_NAMES, type InstrumentName } from '../domain/instruments';
+import { AlertArchive } from '../local-loop/alert-archive';
 import { openEmbeddedBackends } from '../local-loop/embedded-backends';
 import { LocalLoop } from '../local-loop/local-loop';
 import type { LoopBackends } from '../local-loop/loop-backends';
@@ -63,6 +66,16 @@ function parseArguments(argv: readonly string[]): StartOptions {
   return program.opts<StartOptions>();
 }
 
+/** Listens on 127.0.0.1 at the port asked for, or any free port when that one is taken. */
+async function listenOnLoopback(app: FastifyInstance, port: number): Promise<string> {
+  try {
+    return await app.listen({ host: '127.0.0.1', port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return app.listen({ host: '127.0.0.1', port: 0 });
+  }
+}
+
 async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
   const dataDir = resolve(options.dataDir ?? join(REPO_ROOT, '.local', options.real ? 'loop-real' : 'loop'));
@@ -82,8 +95,11 @@ async function main(): Promise<number> {
     : await openEmbeddedBackends(dataDir, logger);
   say(backends.description);
   const journal = new VisitJournal();
+  const archive = new AlertArchive();
   let loop: LocalLoop | undefined;
+  let closeDashboard: () => Promise<void> = async () => {};
   const stop = async () => {
+    await closeDashboard();
     await loop?.stop();
     await backends.close();
     logger.flush();
@@ -105,8 +121,17 @@ async function main(): Promise<number> {
     progress: say,
     timings: { slewSeconds: options.slewSeconds, snapSeconds: options.snapSeconds },
     workerCount: options.workers,
+    onAlert: (message, instrument) => archive.add(message, instrument),
   });
-  say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  const dashboard = buildDashboard({
+    journal,
+    archive,
+    title: `Prompt Processing — local loop (${backends.kind})`,
+    apdbCounts: () => (loop ? loop.apdbCounts() : Promise.resolve({})),
+  });
+  closeDashboard = () => dashboard.close();
+  const dashboardUrl = await listenOnLoopback(dashboard, options.dashboardPort);
+  say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s — dashboard: ${dashboardUrl}`);
   const results = await Promise.all(options.instrument.map((name) => loop?.runGroups(name, options.groups)));
   say('');
   say(formatVisitTable(journal.all()));
@@ -118,7 +143,7 @@ async function main(): Promise<number> {
     await stop();
     return expected ? 0 : 1;
   }
-  say('Ctrl-C to stop.');
+  say(`Dashboard: ${dashboardUrl} — Ctrl-C to stop.`);
   return new Promise<number>(() => {});
 }
 

@@ -10,6 +10,7 @@ import { type SentGroup, type UploadTimings, uploadGroup } from '../../tester/up
 import { readGroupRecord, verifyGroup } from '../../tester/verify/verify-groups';
 import { decodeAlert } from '../alerts/alert-packet';
 import { loadAlertSchema } from '../alerts/alert-schema';
+import { apdbTableCounts } from '../dashboard/apdb-counts';
 import type { LsstAmpSize } from '../domain/camera-geometry/amp-layout';
 import { type Instrument, type InstrumentName, instrumentByName } from '../domain/instruments';
 import { type RunningInstrumentService, startInstrumentService } from './instrument-service';
@@ -31,7 +32,7 @@ export interface LocalLoopOptions {
   readonly workerCount?: number;
   readonly ampSize?: LsstAmpSize;
   /** Each framed alert as it comes off an alert topic (the dashboard's archive). */
-  readonly onAlert?: (message: Buffer) => void;
+  readonly onAlert?: (message: Buffer, instrument: InstrumentName) => void;
 }
 
 interface Running {
@@ -75,6 +76,15 @@ export class LocalLoop {
     return this.running.get(instrument)?.service.url;
   }
 
+  /** APDB row counts per instrument and table, for the dashboard. */
+  async apdbCounts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const [name, running] of this.running)
+      for (const [table, n] of Object.entries(await apdbTableCounts(running.backends.apdb)))
+        counts[this.running.size > 1 ? `${name} ${table}` : table] = n;
+    return counts;
+  }
+
   private async startInstrument(instrument: Instrument): Promise<void> {
     const { options } = this;
     const backends = await options.backends.forInstrument(instrument);
@@ -94,7 +104,7 @@ export class LocalLoop {
             message: `unreadable alert: ${(error as Error).message}`,
           });
         }
-        options.onAlert?.(message);
+        options.onAlert?.(message, instrument.name);
       }),
     );
     const service = await startInstrumentService({

@@ -3,20 +3,25 @@
 // service's wait → ApPipe (or the fallback) → APDB, alerts on the alert topic, outputs exported to
 // the central repo. Uses a developer environment's names ("e2e"): rerunning needs no reset, since
 // the tester hands out fresh group and exposure ids every time.
+import { statSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAlert } from '../../service/alerts/alert-packet';
 import { loadAlertSchema } from '../../service/alerts/alert-schema';
+import { buildDashboard } from '../../service/dashboard/dashboard-app';
 import { instrumentByName } from '../../service/domain/instruments';
+import { AlertArchive } from '../../service/local-loop/alert-archive';
 import { type GroupsResult, LocalLoop } from '../../service/local-loop/local-loop';
 import type { LoopBackends } from '../../service/local-loop/loop-backends';
 import { openRealBackends } from '../../service/local-loop/real-backends';
 import { VisitJournal } from '../../service/local-loop/visit-journal';
 import { poolGeometry, SEEING_FWHM_ARCSEC, SKY_ELECTRONS } from '../../tester/pool/simulate-pool-raw';
 import { readGroupRecord } from '../../tester/verify/verify-groups';
+import { checkDashboard, SCREENSHOT_DIR } from '../support/dashboard-browser';
 import { repoRoot } from '../support/local-services';
 
 const quiet = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -35,6 +40,8 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
   let dataDir: string;
   const alerts: Buffer[] = [];
   const journal = new VisitJournal();
+  const archive = new AlertArchive();
+  let dashboard: FastifyInstance;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pp-e2e-'));
@@ -52,12 +59,17 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
       progress: (line) => process.stdout.write(`[e2e] ${line}\n`),
       timings: { slewSeconds: 1, snapSeconds: 1 },
       workerCount: 3,
-      onAlert: (message) => alerts.push(message),
+      onAlert: (message, instrument) => {
+        alerts.push(message);
+        archive.add(message, instrument);
+      },
     });
+    dashboard = buildDashboard({ journal, archive, apdbCounts: () => loop.apdbCounts() });
     result = await loop.runGroups('LATISS', 3);
   }, 600_000);
 
   afterAll(async () => {
+    await dashboard?.close();
     await loop?.stop();
     await backends?.close();
   });
@@ -125,4 +137,19 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
     );
     expect(left).toEqual([]);
   });
+
+  it('serves a dashboard that headless Chromium loads: visits, a waterfall, a rendered cutout', async () => {
+    const url = await dashboard.listen({ host: '127.0.0.1', port: 0 });
+    const opened = result.records.find((r) => r.hasTemplate && (r.diaSources ?? 0) > 0);
+    if (!opened) throw new Error('no visit of the run has DIA sources to open');
+    const report = await checkDashboard(url, {
+      screenshotPath: join(SCREENSHOT_DIR, 'local-loop-e2e.png'),
+      expectVisits: 3,
+      open: { instrument: opened.instrument, group: opened.group, detector: opened.detector },
+    });
+    expect(report.steps).toEqual(expect.arrayContaining(['prep', 'wait', 'ingest', 'export']));
+    expect(report.diaSources).toBe(opened.diaSources);
+    expect(report.cutout.bytes).toBeGreaterThan(0);
+    expect(statSync(report.screenshotPath).size).toBeGreaterThan(0);
+  }, 120_000);
 });
