@@ -4,21 +4,20 @@
 // instrument's alert topic. A visit-detector the APDB already holds is not processed again: its
 // catalogs are final and its alerts went out (upstream's containsVisitDetector rule).
 
-import { alertRecord, diaObjectRow, encodeAlert, type Row } from '../alerts/alert-packet';
 import { type AlertSchema, loadAlertSchema } from '../alerts/alert-schema';
 import type { Apdb } from '../apdb/apdb';
-import type { CurrentDiaObject, DiaObjectRecord, DiaSourceRecord } from '../domain/apdb/apdb-records';
+import type { CurrentDiaObject, DiaObjectRecord } from '../domain/apdb/apdb-records';
 import type { Band } from '../domain/apdb/apdb-tables';
 import { associateDiaSources } from '../domain/dia/associate-dia-sources';
 import { diaIdPacker } from '../domain/dia/dia-ids';
 import { forcedPhotometry } from '../domain/dia/forced-photometry';
-import { cutoutFits, cutoutSize } from '../domain/diffim/cutouts';
 import type { DiaSourceTable } from '../domain/diffim/dia-source-table';
 import type { MaskedImage } from '../domain/image/masked-image';
 import type { GaussianPsf } from '../domain/measurement/psf-model';
 import type { SkyCircle } from '../domain/sky/sky-circle';
 import { pixelToSky, separationArcsec, type TanWcs } from '../domain/wcs/tan-wcs';
-import type { BusMessage, EventPublisher } from '../ports/event-publisher';
+import type { EventPublisher } from '../ports/event-publisher';
+import { packageAlerts } from './package-alerts';
 import { publishAlerts } from './publish-alerts';
 
 export interface DiaVisitDetector {
@@ -119,18 +118,20 @@ export async function associateVisitDetector(
     diaObjects: association.diaObjects,
   });
   if (!result.stored) return SKIPPED;
-  const schema = deps.alertSchema ?? loadAlertSchema();
-  const messages = association.diaSources.map((source, i) =>
-    alertMessage(
-      schema,
-      input,
-      source,
-      association.diaObjects[i] as DiaObjectRecord,
-      history,
-      forcedHistory,
-      processedMjdTai,
-    ),
-  );
+  const messages = packageAlerts(deps.alertSchema ?? loadAlertSchema(), {
+    visit: input.visit,
+    detector: input.detector,
+    midpointMjdTai: input.midpointMjdTai,
+    processedMjdTai,
+    difference: input.difference,
+    science: input.science,
+    matchedTemplate: input.matchedTemplate,
+    wcs: input.wcs,
+    diaSources: association.diaSources,
+    diaObjects: association.diaObjects,
+    history,
+    forcedHistory,
+  });
   await publishAlerts(deps.publisher, deps.alertTopic, messages, signal);
   return {
     stored: true,
@@ -167,32 +168,4 @@ function forcedTargets(objects: readonly CurrentDiaObject[], versions: readonly 
   return [...byId.values()].sort((a, b) =>
     a.diaObjectId < b.diaObjectId ? -1 : a.diaObjectId > b.diaObjectId ? 1 : 0,
   );
-}
-
-function alertMessage(
-  schema: AlertSchema,
-  input: DiaVisitDetector,
-  source: DiaSourceRecord,
-  object: DiaObjectRecord,
-  history: readonly Row[],
-  forcedHistory: readonly Row[],
-  processedMjdTai: number,
-): BusMessage {
-  const size = cutoutSize(source.bboxSize ?? 0);
-  const cutout = (image: MaskedImage) => cutoutFits(image, input.wcs, source.x, source.y, size);
-  const record = alertRecord(schema, {
-    diaSource: {
-      ...source,
-      visit: input.visit,
-      detector: input.detector,
-      timeProcessedMjdTai: processedMjdTai,
-    },
-    prvDiaSources: history.filter((h) => h.diaObjectId === object.diaObjectId),
-    prvDiaForcedSources: forcedHistory.filter((h) => h.diaObjectId === object.diaObjectId),
-    diaObject: diaObjectRow(object, input.midpointMjdTai),
-    cutoutDifference: cutout(input.difference),
-    cutoutScience: cutout(input.science),
-    cutoutTemplate: cutout(input.matchedTemplate),
-  });
-  return { key: source.diaSourceId.toString(), value: encodeAlert(schema, record) };
 }
