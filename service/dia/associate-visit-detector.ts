@@ -4,6 +4,7 @@
 // instrument's alert topic. A visit-detector the APDB already holds is not processed again: its
 // catalogs are final and its alerts went out (upstream's containsVisitDetector rule).
 
+import type { Row } from '../alerts/alert-packet';
 import { type AlertSchema, loadAlertSchema } from '../alerts/alert-schema';
 import type { Apdb } from '../apdb/apdb';
 import type { CurrentDiaObject, DiaObjectRecord } from '../domain/apdb/apdb-records';
@@ -35,6 +36,12 @@ export interface DiaVisitDetector {
   readonly wcs: TanWcs;
   /** DiaObjects the service preloaded for the region; read from the APDB when absent. */
   readonly preloadedObjects?: readonly CurrentDiaObject[];
+  /**
+   * The preloaded objects' DiaSources and DiaForcedSources (loadDiaCatalogs): used, with the history
+   * window applied, instead of reading the APDB. Only with `preloadedObjects`.
+   */
+  readonly preloadedDiaSources?: readonly Row[];
+  readonly preloadedDiaForcedSources?: readonly Row[];
 }
 
 export interface DiaDependencies {
@@ -79,11 +86,15 @@ export async function associateVisitDetector(
   const { apdb } = deps;
   if (await apdb.containsVisitDetector(input.visit, input.detector)) return SKIPPED;
   const since = input.midpointMjdTai - (deps.historyDays ?? 365);
-  const objects = input.preloadedObjects ?? (await apdb.readDiaObjectsInRegion(detectorCircle(input)));
-  const history = await apdb.readDiaSourceHistory(
-    objects.map((o) => o.diaObjectId),
-    since,
-  );
+  const preloaded = input.preloadedObjects;
+  const objects = preloaded ?? (await apdb.readDiaObjectsInRegion(detectorCircle(input)));
+  const history =
+    preloaded && input.preloadedDiaSources
+      ? withinWindow(input.preloadedDiaSources, since)
+      : await apdb.readDiaSourceHistory(
+          objects.map((o) => o.diaObjectId),
+          since,
+        );
   const idOf = diaIdPacker(input.visit, input.detector);
   const association = associateDiaSources({
     band: input.band,
@@ -106,7 +117,10 @@ export async function associateVisitDetector(
     idOf: (n) => idOf(input.diaSources.count + n),
   });
   const touched = association.diaObjects.map((o) => o.diaObjectId);
-  const forcedHistory = await apdb.readDiaForcedSourceHistory(touched, since);
+  const forcedHistory =
+    preloaded && input.preloadedDiaForcedSources
+      ? ofObjects(withinWindow(input.preloadedDiaForcedSources, since), touched)
+      : await apdb.readDiaForcedSourceHistory(touched, since);
   const processedMjdTai = deps.nowMjdTai();
   const result = await apdb.store({
     visit: input.visit,
@@ -168,4 +182,14 @@ function forcedTargets(objects: readonly CurrentDiaObject[], versions: readonly 
   return [...byId.values()].sort((a, b) =>
     a.diaObjectId < b.diaObjectId ? -1 : a.diaObjectId > b.diaObjectId ? 1 : 0,
   );
+}
+
+/** Rows at or after the history window's start. */
+function withinWindow(rows: readonly Row[], sinceMjdTai: number): Row[] {
+  return rows.filter((row) => Number(row.midpointMjdTai) >= sinceMjdTai);
+}
+
+function ofObjects(rows: readonly Row[], diaObjectIds: readonly bigint[]): Row[] {
+  const wanted = new Set(diaObjectIds);
+  return rows.filter((row) => wanted.has(row.diaObjectId as bigint));
 }

@@ -18,10 +18,11 @@ import { S3RawBucket } from '../adapters/s3/s3-raw-bucket';
 import { ConfigError } from '../config/config-error';
 import { readServiceSettings } from '../config/service-settings';
 import { instrumentByName } from '../domain/instruments';
-import { utcToTai } from '../domain/tai';
+import { taiMjdFromUtc } from '../domain/tai';
 import { instrumentTopics } from '../domain/topics';
 import { implementAssociateApdb } from '../pipeline/tasks/associate-apdb';
 import { defaultTaskRegistry } from '../pipeline/tasks/default-task-registry';
+import { implementLoadDiaCatalogs } from '../pipeline/tasks/load-dia-catalogs';
 import { buildServiceApp } from '../prompt-service/service-app';
 import { serviceLogger } from '../prompt-service/service-logger';
 import { gitCommitOf, packageVersion } from '../prompt-service/service-version';
@@ -33,9 +34,6 @@ import {
   openCentralRepo,
   StartupCheckError,
 } from '../prompt-service/startup-checks';
-
-/** MJD of 1970-01-01. */
-const UNIX_EPOCH_MJD = 40_587;
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -82,6 +80,7 @@ async function main(): Promise<void> {
     const version = packageVersion(REPO_ROOT);
     const deployment = await computeDeploymentId([mainPipelines, preprocessing], config.CONFIG_APDB, version);
     const tasks = defaultTaskRegistry();
+    implementLoadDiaCatalogs(tasks, { apdb });
     const alertServers = config.AP_KAFKA_SERVER ?? config.KAFKA_CLUSTER;
     if (alertServers) {
       const alertKafka = createKafka({
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
         apdb,
         publisher: alerts,
         alertTopic: config.AP_KAFKA_TOPIC ?? instrumentTopics(instrument).alerts,
-        nowMjdTai: () => utcToTai(Date.now() / 1000) / 86_400 + UNIX_EPOCH_MJD,
+        nowMjdTai: () => taiMjdFromUtc(Date.now() / 1000),
       });
     } else {
       logger.warn(

@@ -8,6 +8,7 @@
 
 import { MaskBit } from '../image/mask-bits';
 import type { MaskedImage } from '../image/masked-image';
+import { dot, slidingDot4 } from '../image/sliding-dot';
 import { type SeparableTerm, separableTerms } from './linear-algebra';
 
 export interface KernelField {
@@ -60,14 +61,14 @@ export function convolveKernelField(
       const terms = separableTerms(kernel, size, options.tolerance, options.maxTerms);
       terms.forEach((term, t) => {
         rowPass(input.image, scratch, box, h, term.row);
-        columnPass(scratch, image, box, h, term.column, t > 0);
+        columnPass(scratch, image, box, term.column, t > 0);
       });
       const varianceTerm = normalisedTerm(separableTerms(squared, size, 0, 1)[0], sumSquared);
       if (!varianceTerm) continue;
       // K² is narrower than K: its negligible outer taps are dropped (the sum is kept exact above).
       const trimmed = trimTerm(varianceTerm, VARIANCE_TAP_FLOOR);
       rowPass(input.variance, scratch, box, trimmed.half, trimmed.term.row, h - trimmed.half);
-      columnPass(scratch, variance, box, trimmed.half, trimmed.term.column, false, h - trimmed.half);
+      columnPass(scratch, variance, box, trimmed.term.column, false, h - trimmed.half);
     }
   }
   return { width, height, image, variance, mask: convolvedMask(input.mask, width, height, h) };
@@ -116,9 +117,7 @@ function trimTerm(term: SeparableTerm, floor: number): { term: SeparableTerm; ha
 
 /**
  * scratch[(y − y0 + halo − h)·cellWidth + x − x0] = Σ_k row[k]·input[y, x + h − k] for the cell's rows
- * widened by h (halo is the widest kernel's half-width, which sets the scratch row layout). Four
- * outputs per step share each tap and slide over the inputs, so every pixel is read about once per
- * tap instead of four times, with no per-width unrolling.
+ * widened by h (halo is the widest kernel's half-width, which sets the scratch row layout).
  */
 function rowPass(
   input: Float32Array,
@@ -130,89 +129,47 @@ function rowPass(
 ): void {
   const { width, x0, x1, y0, y1 } = box;
   const cellWidth = x1 - x0;
-  const taps = row.length;
+  const taps = reversed(row);
   const halo = h + inset;
   for (let y = y0 - h; y < y1 + h; y++) {
     const o = (y - y0 + halo) * cellWidth;
     const rowStart = y * width + x0 - h;
     let x = 0;
-    for (; x + 4 <= cellWidth; x += 4) {
-      const i = rowStart + x;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let p = input[i] as number;
-      let q = input[i + 1] as number;
-      let r = input[i + 2] as number;
-      for (let k = 0; k < taps; k++) {
-        const w = row[taps - 1 - k] as number;
-        const u = input[i + k + 3] as number;
-        s0 += w * p;
-        s1 += w * q;
-        s2 += w * r;
-        s3 += w * u;
-        p = q;
-        q = r;
-        r = u;
-      }
-      scratch[o + x] = s0;
-      scratch[o + x + 1] = s1;
-      scratch[o + x + 2] = s2;
-      scratch[o + x + 3] = s3;
-    }
-    for (; x < cellWidth; x++) {
-      let s = 0;
-      for (let k = 0; k < taps; k++) s += (row[taps - 1 - k] as number) * (input[rowStart + x + k] as number);
-      scratch[o + x] = s;
-    }
+    for (; x + 4 <= cellWidth; x += 4) slidingDot4(input, rowStart + x, 1, taps, scratch, o + x, 1, false);
+    for (; x < cellWidth; x++) scratch[o + x] = dot(input, rowStart + x, 1, taps);
   }
 }
 
-/** out[y, x] (+)= Σ_k column[k]·scratch row (y − y0 + halo + h − k): four columns per step. */
+/** out[y, x] (+)= Σ_k column[k]·scratch row (y − y0 + halo + h − k), four output rows per step. */
 function columnPass(
   scratch: Float32Array,
   out: Float32Array,
   box: CellBox,
-  h: number,
   column: Float64Array,
   accumulate: boolean,
   inset = 0,
 ): void {
   const { width, x0, x1, y0, y1 } = box;
   const cellWidth = x1 - x0;
-  const taps = column.length;
-  const halo = h + inset;
-  for (let y = y0; y < y1; y++) {
+  const taps = reversed(column);
+  // Output row y reads scratch rows (y − y0 + inset) … (y − y0 + inset + 2h), tap 2h first.
+  let y = y0;
+  for (; y + 4 <= y1; y += 4) {
     const o = y * width + x0;
-    // Tap k reads image row y + h − k, i.e. scratch row (y − y0 + halo + h − k).
-    const top = (y - y0 + halo + h) * cellWidth;
-    let x = 0;
-    for (; x + 4 <= cellWidth; x += 4) {
-      let s0 = accumulate ? (out[o + x] as number) : 0;
-      let s1 = accumulate ? (out[o + x + 1] as number) : 0;
-      let s2 = accumulate ? (out[o + x + 2] as number) : 0;
-      let s3 = accumulate ? (out[o + x + 3] as number) : 0;
-      for (let k = 0; k < taps; k++) {
-        const w = column[k] as number;
-        const j = top - k * cellWidth + x;
-        s0 += w * (scratch[j] as number);
-        s1 += w * (scratch[j + 1] as number);
-        s2 += w * (scratch[j + 2] as number);
-        s3 += w * (scratch[j + 3] as number);
-      }
-      out[o + x] = s0;
-      out[o + x + 1] = s1;
-      out[o + x + 2] = s2;
-      out[o + x + 3] = s3;
-    }
-    for (; x < cellWidth; x++) {
-      let s = accumulate ? (out[o + x] as number) : 0;
-      for (let k = 0; k < taps; k++)
-        s += (column[k] as number) * (scratch[top - k * cellWidth + x] as number);
-      out[o + x] = s;
-    }
+    const first = (y - y0 + inset) * cellWidth;
+    for (let x = 0; x < cellWidth; x++)
+      slidingDot4(scratch, first + x, cellWidth, taps, out, o + x, width, accumulate);
   }
+  for (; y < y1; y++) {
+    const o = y * width + x0;
+    const first = (y - y0 + inset) * cellWidth;
+    for (let x = 0; x < cellWidth; x++)
+      out[o + x] = (accumulate ? (out[o + x] as number) : 0) + dot(scratch, first + x, cellWidth, taps);
+  }
+}
+
+function reversed(filter: Float64Array): Float64Array {
+  return Float64Array.from(filter).reverse();
 }
 
 /** The input's bits at each pixel, plus NO_DATA near the edge and within h of NO_DATA/BAD input. */
