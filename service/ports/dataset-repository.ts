@@ -21,6 +21,11 @@ export interface DatasetLookup {
 export interface DatasetStore extends DatasetLookup {
   /** The first dataset matching `ref`, or undefined. */
   get(ref: DatasetRef): Promise<unknown>;
+  /**
+   * Every dataset matching `ref` (one per full data ID, the first collection that has it winning),
+   * e.g. all template patches overlapping a detector. A store without it serves `get` alone.
+   */
+  getAll?(ref: DatasetRef): Promise<unknown[]>;
   /** Writes an output into `run`, with the storage class it was declared with. */
   put(run: string, ref: DatasetRef, storageClass: string, value: unknown): Promise<void>;
 }

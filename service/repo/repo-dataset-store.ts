@@ -40,11 +40,34 @@ export class RepoDatasetStore implements DatasetStore {
 
   async get(ref: DatasetRef): Promise<unknown> {
     const found = await this.find(ref);
-    if (!found) return undefined;
+    return found ? this.decode(found) : undefined;
+  }
+
+  private async decode(found: StoredDataset): Promise<unknown> {
     const type = await this.repo.registry.datasetType(found.datasetType);
     if (type?.storageClass === 'ReferenceCatalog') return this.mergedShards(ref, found.run);
     const decoded = codecFor(type?.storageClass ?? '').decode(await this.repo.get(found));
     return type?.storageClass === 'Raw' ? rawExposureOf(decoded as FitsFile, found) : decoded;
+  }
+
+  async getAll(ref: DatasetRef): Promise<unknown[]> {
+    if (!(await this.repo.registry.datasetType(ref.datasetType))) return [];
+    const seen = new Set<string>();
+    const values: unknown[] = [];
+    for (const collection of this.collections) {
+      const found = await this.repo.registry.queryDatasets({
+        datasetType: ref.datasetType,
+        collections: [collection],
+        where: ref.dataId,
+      });
+      for (const dataset of found) {
+        const key = JSON.stringify(Object.entries(dataset.dataId).sort(([a], [b]) => a.localeCompare(b)));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        values.push(await this.decode(dataset));
+      }
+    }
+    return values;
   }
 
   async put(run: string, ref: DatasetRef, storageClass: string, value: unknown): Promise<void> {

@@ -96,7 +96,8 @@ async function gatherInputs(
       );
     }
     const ref = { datasetType: name, dataId: restrictDataId(options.dataId, datasetType.dimensions) };
-    const value = await options.store.get(ref);
+    const multiple = node.task.inputs[connection]?.multiple === true;
+    const value = multiple ? await getAll(options.store, ref) : await options.store.get(ref);
     if (value === undefined) {
       if (node.task.inputs[connection]?.optional === true) continue;
       throw new PipelineExecutionError(
@@ -105,7 +106,8 @@ async function gatherInputs(
         `input ${name} ${JSON.stringify(ref.dataId)} is not in the repository (check missing inputs before executing)`,
       );
     }
-    if (!hasStorageClass(value, datasetType.storageClass)) {
+    const values: readonly unknown[] = multiple ? (value as unknown[]) : [value];
+    if (!values.every((v) => hasStorageClass(v, datasetType.storageClass))) {
       throw new PipelineExecutionError(
         graph.file,
         node.label,
@@ -115,6 +117,14 @@ async function gatherInputs(
     inputs.set(connection, value);
   }
   return inputs;
+}
+
+/** Every match as an array, or undefined when there is none (so a required input is reported missing). */
+async function getAll(store: DatasetStore, ref: DatasetRef): Promise<unknown[] | undefined> {
+  const values = store.getAll
+    ? await store.getAll(ref)
+    : [await store.get(ref)].filter((v) => v !== undefined);
+  return values.length > 0 ? values : undefined;
 }
 
 async function writeOutputs(

@@ -10,6 +10,11 @@ export interface ConnectionSpec {
   readonly storageClass: StorageClassName;
   /** An optional input may be absent from the repository; the task then runs without it. */
   readonly optional?: boolean;
+  /**
+   * The task gets every repository dataset matching the quantum's data ID, as an array (upstream's
+   * `multiple=True`): e.g. all template patches overlapping the detector.
+   */
+  readonly multiple?: boolean;
 }
 
 export interface TaskDeclaration<Config> {
