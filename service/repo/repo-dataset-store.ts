@@ -40,12 +40,14 @@ export class RepoDatasetStore implements DatasetStore {
 
   async get(ref: DatasetRef): Promise<unknown> {
     const found = await this.find(ref);
-    return found ? this.decode(found) : undefined;
+    if (!found) return undefined;
+    const type = await this.repo.registry.datasetType(found.datasetType);
+    if (type?.storageClass === 'ReferenceCatalog') return this.mergedShards(ref, found.run);
+    return this.decode(found);
   }
 
   private async decode(found: StoredDataset): Promise<unknown> {
     const type = await this.repo.registry.datasetType(found.datasetType);
-    if (type?.storageClass === 'ReferenceCatalog') return this.mergedShards(ref, found.run);
     const decoded = codecFor(type?.storageClass ?? '').decode(await this.repo.get(found));
     return type?.storageClass === 'Raw' ? rawExposureOf(decoded as FitsFile, found) : decoded;
   }
