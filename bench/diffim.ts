@@ -12,13 +12,12 @@ import { loadavg } from 'node:os';
 import pino from 'pino';
 import { createKafka } from '../service/adapters/kafka/kafka-client';
 import { KafkaPublisher } from '../service/adapters/kafka/kafka-publisher';
-import { alertRecord, diaObjectRow, encodeAlert } from '../service/alerts/alert-packet';
 import { loadAlertSchema } from '../service/alerts/alert-schema';
+import { packageAlerts } from '../service/dia/package-alerts';
 import { publishAlerts } from '../service/dia/publish-alerts';
 import { associateDiaSources } from '../service/domain/dia/associate-dia-sources';
 import { diaIdPacker } from '../service/domain/dia/dia-ids';
 import { forcedPhotometry } from '../service/domain/dia/forced-photometry';
-import { cutoutFits, cutoutSize } from '../service/domain/diffim/cutouts';
 import { detectDiaSources } from '../service/domain/diffim/detect-dia-sources';
 import { addSkyPositions } from '../service/domain/diffim/dia-source-table';
 import { kernelSum } from '../service/domain/diffim/fit-matching-kernel';
@@ -42,7 +41,6 @@ import {
 } from '../service/domain/synthetic/dia-metrics';
 import { renderDiaPair } from '../service/domain/synthetic/dia-pair';
 import { matchToTruth } from '../service/domain/synthetic/match-truth';
-import type { BusMessage } from '../service/ports/event-publisher';
 import { directConvolve, directKernelFit } from './support/direct-diffim';
 
 const RUNS = 3;
@@ -200,22 +198,19 @@ async function main(): Promise<void> {
       return { ...result, forced };
     });
     const messages = time('alertPackaging', () =>
-      association.diaSources.map((source, i): BusMessage => {
-        const size = cutoutSize(source.bboxSize ?? 0);
-        const cut = (image: MaskedImage) => cutoutFits(image, pair.scienceWcs, source.x, source.y, size);
-        const record = alertRecord(schema, {
-          diaSource: { ...source, visit: VISIT, detector: DETECTOR, timeProcessedMjdTai: 61000.6 },
-          prvDiaSources: [],
-          prvDiaForcedSources: [],
-          diaObject: diaObjectRow(
-            association.diaObjects[i] as (typeof association.diaObjects)[number],
-            61000.5,
-          ),
-          cutoutDifference: cut(subtraction.difference),
-          cutoutScience: cut(science),
-          cutoutTemplate: cut(subtraction.matchedTemplate),
-        });
-        return { key: source.diaSourceId.toString(), value: encodeAlert(schema, record) };
+      packageAlerts(schema, {
+        visit: VISIT,
+        detector: DETECTOR,
+        midpointMjdTai: 61000.5,
+        processedMjdTai: 61000.6,
+        difference: subtraction.difference,
+        science,
+        matchedTemplate: subtraction.matchedTemplate,
+        wcs: pair.scienceWcs,
+        diaSources: association.diaSources,
+        diaObjects: association.diaObjects,
+        history: [],
+        forcedHistory: [],
       }),
     );
     if (publisher)

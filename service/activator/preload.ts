@@ -41,6 +41,8 @@ interface RegionJson {
   decDeg?: number;
   radiusDeg?: number;
   vertices?: readonly (readonly [number, number])[];
+  /** The skymap records' form: `{ polygon: [[ra, dec], …] }`. */
+  polygon?: readonly (readonly [number, number])[];
 }
 
 /** A circle bounding a stored region (circle or polygon); undefined when the shape is unknown. */
@@ -52,7 +54,7 @@ export function boundingCircle(region: unknown): SkyCircle | undefined {
     if (typeof c.raDeg === 'number' && typeof c.decDeg === 'number' && typeof c.radiusDeg === 'number')
       return { raDeg: c.raDeg, decDeg: c.decDeg, radiusDeg: c.radiusDeg };
   }
-  const vertices = Array.isArray(r) ? r : (r as RegionJson).vertices;
+  const vertices = Array.isArray(r) ? r : ((r as RegionJson).vertices ?? (r as RegionJson).polygon);
   if (!vertices || vertices.length === 0) return undefined;
   let x = 0;
   let y = 0;

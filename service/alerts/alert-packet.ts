@@ -77,44 +77,74 @@ interface FieldLike {
   readonly type: avro.Type;
 }
 
+type Converter = (value: unknown) => unknown;
+
+/** One converter per schema type, built once: an alert walks ~200 fields, thousands of times a visit. */
+const converters = new WeakMap<avro.Type, Converter>();
+
 function toAvro(type: avro.Type, value: unknown): unknown {
+  return converterFor(type)(value);
+}
+
+function converterFor(type: avro.Type): Converter {
+  let converter = converters.get(type);
+  if (!converter) {
+    // Registered before it is built, so a recursive type refers to itself instead of looping.
+    converters.set(type, (value) => (converters.get(type) as Converter)(value));
+    converter = buildConverter(type);
+    converters.set(type, converter);
+  }
+  return converter;
+}
+
+function buildConverter(type: avro.Type): Converter {
   switch (type.typeName) {
     case 'record': {
-      const row = (value ?? {}) as Row;
-      const out: Record<string, unknown> = {};
-      for (const field of (type as unknown as { fields: FieldLike[] }).fields)
-        out[field.name] = toAvro(field.type, row[field.name]);
-      return out;
+      const fields = (type as unknown as { fields: FieldLike[] }).fields.map(
+        (field) => [field.name, converterFor(field.type)] as const,
+      );
+      return (value) => {
+        const row = (value ?? {}) as Row;
+        const out: Record<string, unknown> = {};
+        for (const [name, convert] of fields) out[name] = convert(row[name]);
+        return out;
+      };
     }
     case 'union:unwrapped':
     case 'union:wrapped': {
       const branches = (type as unknown as { types: avro.Type[] }).types;
       const nullable = branches.some((b) => b.typeName === 'null');
-      if (value === null || value === undefined)
-        return nullable ? null : toAvro(branches[0] as avro.Type, value);
-      if (typeof value === 'number' && Number.isNaN(value) && nullable) return null;
-      const branch = branches.find((b) => b.typeName !== 'null') as avro.Type;
-      return toAvro(branch, value);
+      const first = converterFor(branches[0] as avro.Type);
+      const other = converterFor(branches.find((b) => b.typeName !== 'null') as avro.Type);
+      return (value) => {
+        if (value === null || value === undefined) return nullable ? null : first(value);
+        if (typeof value === 'number' && Number.isNaN(value) && nullable) return null;
+        return other(value);
+      };
     }
-    case 'array':
-      return ((value ?? []) as unknown[]).map((item) =>
-        toAvro((type as unknown as { itemsType: avro.Type }).itemsType, item),
-      );
+    case 'array': {
+      const item = converterFor((type as unknown as { itemsType: avro.Type }).itemsType);
+      return (value) => ((value ?? []) as unknown[]).map(item);
+    }
     case 'long':
     case 'abstract:long':
-      return typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value ?? 0)));
+      return (value) => (typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value ?? 0))));
     case 'int':
-      return Math.trunc(Number(value ?? 0));
+      return (value) => Math.trunc(Number(value ?? 0));
     case 'float':
     case 'double':
-      return Number(value ?? 0);
+      return (value) => Number(value ?? 0);
     case 'boolean':
-      return Boolean(value);
+      return (value) => Boolean(value);
     case 'string':
-      return String(value ?? '');
+      return (value) => String(value ?? '');
     case 'bytes':
-      return Buffer.from((value ?? new Uint8Array()) as Uint8Array);
+      // A view of the caller's bytes: avsc copies them into the encoded message anyway.
+      return (value) => {
+        const bytes = (value ?? new Uint8Array()) as Uint8Array;
+        return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      };
     default:
-      return value;
+      return (value) => value;
   }
 }

@@ -4,21 +4,21 @@
 // instrument's alert topic. A visit-detector the APDB already holds is not processed again: its
 // catalogs are final and its alerts went out (upstream's containsVisitDetector rule).
 
-import { alertRecord, diaObjectRow, encodeAlert, type Row } from '../alerts/alert-packet';
+import type { Row } from '../alerts/alert-packet';
 import { type AlertSchema, loadAlertSchema } from '../alerts/alert-schema';
 import type { Apdb } from '../apdb/apdb';
-import type { CurrentDiaObject, DiaObjectRecord, DiaSourceRecord } from '../domain/apdb/apdb-records';
+import type { CurrentDiaObject, DiaObjectRecord } from '../domain/apdb/apdb-records';
 import type { Band } from '../domain/apdb/apdb-tables';
 import { associateDiaSources } from '../domain/dia/associate-dia-sources';
 import { diaIdPacker } from '../domain/dia/dia-ids';
 import { forcedPhotometry } from '../domain/dia/forced-photometry';
-import { cutoutFits, cutoutSize } from '../domain/diffim/cutouts';
 import type { DiaSourceTable } from '../domain/diffim/dia-source-table';
 import type { MaskedImage } from '../domain/image/masked-image';
 import type { GaussianPsf } from '../domain/measurement/psf-model';
 import type { SkyCircle } from '../domain/sky/sky-circle';
 import { pixelToSky, separationArcsec, type TanWcs } from '../domain/wcs/tan-wcs';
-import type { BusMessage, EventPublisher } from '../ports/event-publisher';
+import type { EventPublisher } from '../ports/event-publisher';
+import { packageAlerts } from './package-alerts';
 import { publishAlerts } from './publish-alerts';
 
 export interface DiaVisitDetector {
@@ -36,6 +36,12 @@ export interface DiaVisitDetector {
   readonly wcs: TanWcs;
   /** DiaObjects the service preloaded for the region; read from the APDB when absent. */
   readonly preloadedObjects?: readonly CurrentDiaObject[];
+  /**
+   * The preloaded objects' DiaSources and DiaForcedSources (loadDiaCatalogs): used, with the history
+   * window applied, instead of reading the APDB. Only with `preloadedObjects`.
+   */
+  readonly preloadedDiaSources?: readonly Row[];
+  readonly preloadedDiaForcedSources?: readonly Row[];
 }
 
 export interface DiaDependencies {
@@ -80,11 +86,15 @@ export async function associateVisitDetector(
   const { apdb } = deps;
   if (await apdb.containsVisitDetector(input.visit, input.detector)) return SKIPPED;
   const since = input.midpointMjdTai - (deps.historyDays ?? 365);
-  const objects = input.preloadedObjects ?? (await apdb.readDiaObjectsInRegion(detectorCircle(input)));
-  const history = await apdb.readDiaSourceHistory(
-    objects.map((o) => o.diaObjectId),
-    since,
-  );
+  const preloaded = input.preloadedObjects;
+  const objects = preloaded ?? (await apdb.readDiaObjectsInRegion(detectorCircle(input)));
+  const history =
+    preloaded && input.preloadedDiaSources
+      ? withinWindow(input.preloadedDiaSources, since)
+      : await apdb.readDiaSourceHistory(
+          objects.map((o) => o.diaObjectId),
+          since,
+        );
   const idOf = diaIdPacker(input.visit, input.detector);
   const association = associateDiaSources({
     band: input.band,
@@ -107,7 +117,10 @@ export async function associateVisitDetector(
     idOf: (n) => idOf(input.diaSources.count + n),
   });
   const touched = association.diaObjects.map((o) => o.diaObjectId);
-  const forcedHistory = await apdb.readDiaForcedSourceHistory(touched, since);
+  const forcedHistory =
+    preloaded && input.preloadedDiaForcedSources
+      ? ofObjects(withinWindow(input.preloadedDiaForcedSources, since), touched)
+      : await apdb.readDiaForcedSourceHistory(touched, since);
   const processedMjdTai = deps.nowMjdTai();
   const result = await apdb.store({
     visit: input.visit,
@@ -119,18 +132,20 @@ export async function associateVisitDetector(
     diaObjects: association.diaObjects,
   });
   if (!result.stored) return SKIPPED;
-  const schema = deps.alertSchema ?? loadAlertSchema();
-  const messages = association.diaSources.map((source, i) =>
-    alertMessage(
-      schema,
-      input,
-      source,
-      association.diaObjects[i] as DiaObjectRecord,
-      history,
-      forcedHistory,
-      processedMjdTai,
-    ),
-  );
+  const messages = packageAlerts(deps.alertSchema ?? loadAlertSchema(), {
+    visit: input.visit,
+    detector: input.detector,
+    midpointMjdTai: input.midpointMjdTai,
+    processedMjdTai,
+    difference: input.difference,
+    science: input.science,
+    matchedTemplate: input.matchedTemplate,
+    wcs: input.wcs,
+    diaSources: association.diaSources,
+    diaObjects: association.diaObjects,
+    history,
+    forcedHistory,
+  });
   await publishAlerts(deps.publisher, deps.alertTopic, messages, signal);
   return {
     stored: true,
@@ -169,30 +184,12 @@ function forcedTargets(objects: readonly CurrentDiaObject[], versions: readonly 
   );
 }
 
-function alertMessage(
-  schema: AlertSchema,
-  input: DiaVisitDetector,
-  source: DiaSourceRecord,
-  object: DiaObjectRecord,
-  history: readonly Row[],
-  forcedHistory: readonly Row[],
-  processedMjdTai: number,
-): BusMessage {
-  const size = cutoutSize(source.bboxSize ?? 0);
-  const cutout = (image: MaskedImage) => cutoutFits(image, input.wcs, source.x, source.y, size);
-  const record = alertRecord(schema, {
-    diaSource: {
-      ...source,
-      visit: input.visit,
-      detector: input.detector,
-      timeProcessedMjdTai: processedMjdTai,
-    },
-    prvDiaSources: history.filter((h) => h.diaObjectId === object.diaObjectId),
-    prvDiaForcedSources: forcedHistory.filter((h) => h.diaObjectId === object.diaObjectId),
-    diaObject: diaObjectRow(object, input.midpointMjdTai),
-    cutoutDifference: cutout(input.difference),
-    cutoutScience: cutout(input.science),
-    cutoutTemplate: cutout(input.matchedTemplate),
-  });
-  return { key: source.diaSourceId.toString(), value: encodeAlert(schema, record) };
+/** Rows at or after the history window's start. */
+function withinWindow(rows: readonly Row[], sinceMjdTai: number): Row[] {
+  return rows.filter((row) => Number(row.midpointMjdTai) >= sinceMjdTai);
+}
+
+function ofObjects(rows: readonly Row[], diaObjectIds: readonly bigint[]): Row[] {
+  const wanted = new Set(diaObjectIds);
+  return rows.filter((row) => wanted.has(row.diaObjectId as bigint));
 }

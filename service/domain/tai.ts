@@ -43,3 +43,11 @@ export function dayObsToIsoDate(dayObs: number): string {
   if (!/^\d{8}$/.test(text)) throw new RangeError(`day_obs ${dayObs} is not YYYYMMDD`);
   return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
 }
+
+/** MJD of the Unix epoch (1970-01-01T00:00:00). */
+export const UNIX_EPOCH_MJD = 40_587;
+
+/** TAI MJD of a UTC instant given in Unix seconds. */
+export function taiMjdFromUtc(utcUnixSeconds: number): number {
+  return utcToTai(utcUnixSeconds) / 86_400 + UNIX_EPOCH_MJD;
+}

@@ -9,18 +9,16 @@ import type { RawArrivals } from '../activator/raw-arrivals';
 import type { Apdb } from '../apdb/apdb';
 import type { ServiceSettings } from '../config/service-settings';
 import { instrumentByName } from '../domain/instruments';
-import { utcToTai } from '../domain/tai';
+import { taiMjdFromUtc } from '../domain/tai';
 import { implementAssociateApdb } from '../pipeline/tasks/associate-apdb';
 import { defaultTaskRegistry } from '../pipeline/tasks/default-task-registry';
+import { implementLoadDiaCatalogs } from '../pipeline/tasks/load-dia-catalogs';
 import type { EventPublisher } from '../ports/event-publisher';
 import type { RawBucket } from '../ports/raw-bucket';
 import type { VisitProcessor } from '../ports/visit-processor';
 import type { Repo } from '../repo/repo';
 import { buildServiceApp } from './service-app';
 import { gitCommitOf, packageVersion } from './service-version';
-
-/** MJD of 1970-01-01. */
-const UNIX_EPOCH_MJD = 40_587;
 
 export interface ServiceBackends {
   readonly central: Repo;
@@ -59,12 +57,13 @@ export async function composeService(
   const version = packageVersion(options.repoRoot);
   const deployment = await computeDeploymentId([mainPipelines, preprocessing], config.CONFIG_APDB, version);
   const tasks = defaultTaskRegistry();
+  implementLoadDiaCatalogs(tasks, { apdb: backends.apdb });
   if (backends.alerts) {
     implementAssociateApdb(tasks, {
       apdb: backends.apdb,
       publisher: backends.alerts.publisher,
       alertTopic: backends.alerts.topic,
-      nowMjdTai: () => utcToTai(Date.now() / 1000) / 86_400 + UNIX_EPOCH_MJD,
+      nowMjdTai: () => taiMjdFromUtc(Date.now() / 1000),
     });
   } else {
     options.logger.warn(

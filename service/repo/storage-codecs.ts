@@ -12,9 +12,10 @@ import {
   readFits,
   writeFits,
 } from '../domain/fits';
-import { type Column, findColumn, readTableLayout, scalarCell } from '../domain/fits/binary-table';
+import { findColumn, readTableLayout, scalarCell } from '../domain/fits/binary-table';
 import type { ReferenceCatalog } from '../domain/wcs/refine-wcs';
 import type { Exposure } from '../pipeline/engine/storage-classes';
+import { referenceTableHdu } from './reference-table';
 
 export interface StorageCodec {
   /** File extension of the dataset's file in the datastore. */
@@ -86,10 +87,12 @@ export const typedJsonCodec: StorageCodec = {
   },
 };
 
-function imageOf(file: FitsFile, extname: string): ImageHdu | undefined {
-  return file.hdus.find(
+function imageOf(file: FitsFile, extname: string): ImageHdu {
+  const hdu = file.hdus.find(
     (h): h is ImageHdu => h.kind === 'image' && (h.header.get('EXTNAME') ?? 'IMAGE') === extname,
   );
+  if (!hdu) throw new StorageCodecError(`the Exposure file has no ${extname} HDU`);
+  return hdu;
 }
 
 /** An Exposure as three HDUs: IMAGE (primary, with the metadata cards), MASK, VARIANCE. */
@@ -113,19 +116,12 @@ export const exposureCodec: StorageCodec = {
     const [width, height] = primary.axes as [number, number];
     const asFloat = (pixels: ReturnType<typeof physicalPixels>) =>
       pixels instanceof Float32Array ? pixels : Float32Array.from(pixels as ArrayLike<number>);
-    const maskHdu = imageOf(file, 'MASK');
-    const varianceHdu = imageOf(file, 'VARIANCE');
-    // Both planes, or neither: a file of the image alone (a master calibration or a template written
-    // by another tool, as the tester's seed writes them) reads as noise-free with nothing masked.
-    if ((maskHdu === undefined) !== (varianceHdu === undefined))
-      throw new StorageCodecError(`the Exposure file has no ${maskHdu ? 'VARIANCE' : 'MASK'} HDU`);
-    const n = width * height;
-    const mask = maskHdu ? physicalPixels(maskHdu) : new Uint16Array(n);
+    const mask = physicalPixels(imageOf(file, 'MASK'));
     const exposure: Exposure = {
       width,
       height,
       image: asFloat(physicalPixels(primary)),
-      variance: varianceHdu ? asFloat(physicalPixels(varianceHdu)) : new Float32Array(n),
+      variance: asFloat(physicalPixels(imageOf(file, 'VARIANCE'))),
       mask: mask instanceof Uint16Array ? mask : Uint16Array.from(mask as ArrayLike<number>),
       metadata: primary.header,
     };
@@ -144,39 +140,33 @@ export const rawCodec: StorageCodec = {
   decode: (bytes) => readFits(bytes),
 };
 
-/** Bytes that start a FITS file. */
-const isFits = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 6)).toString('latin1') === 'SIMPLE';
-
-/** coord_ra / coord_dec of a FITS binary-table shard (upstream's layout), in degrees. */
-function referenceCatalogFromFits(bytes: Uint8Array): ReferenceCatalog {
-  for (const hdu of readFits(bytes).hdus) {
-    if (hdu.kind !== 'other' || hdu.type !== 'BINTABLE') continue;
-    const layout = readTableLayout(hdu.header);
-    const columns = ['coord_ra', 'coord_dec'].map((name) => {
-      const column = findColumn(layout, name);
-      if (!column) return undefined;
-      const index = layout.columns.indexOf(column) + 1;
-      const unit = (hdu.header.string(`TUNIT${index}`) ?? 'deg').trim().toLowerCase();
-      return { column, scale: unit.startsWith('rad') ? 180 / Math.PI : 1 };
-    });
-    const [ra, dec] = columns;
-    if (!ra || !dec) continue;
-    const view = new DataView(hdu.data.buffer, hdu.data.byteOffset, hdu.data.byteLength);
-    const read = ({ column, scale }: { column: Column; scale: number }) =>
-      Float64Array.from({ length: layout.rows }, (_, row) => scalarCell(view, layout, column, row) * scale);
-    return { ra: read(ra), dec: read(dec) };
-  }
-  throw new StorageCodecError('the reference catalog file has no binary table with coord_ra and coord_dec');
-}
-
 /**
- * Written as JSON like other tables; read from JSON or from a FITS binary table with coord_ra and
- * coord_dec (the layout of upstream's refcat shards, and of the tester's seed).
+ * A reference catalog shard: a FITS binary table with `coord_ra` and `coord_dec` in degrees (as
+ * upstream shards refcats), read into the columns astrometry matches against.
  */
 export const referenceCatalogCodec: StorageCodec = {
-  extension: 'json',
-  encode: (value) => typedJsonCodec.encode(value),
-  decode: (bytes) => (isFits(bytes) ? referenceCatalogFromFits(bytes) : typedJsonCodec.decode(bytes)),
+  extension: 'fits',
+  encode(value) {
+    const catalog = value as ReferenceCatalog;
+    return writeFits([imageHdu(new Uint8Array(0), []), referenceTableHdu(catalog)]);
+  },
+  decode(bytes) {
+    const table = readFits(bytes).hdus.find((h) => h.kind === 'other' && h.type === 'BINTABLE');
+    if (!table || table.kind !== 'other') throw new StorageCodecError('the refcat file has no binary table');
+    const layout = readTableLayout(table.header);
+    const column = (name: string) => {
+      const found = findColumn(layout, name);
+      if (!found) throw new StorageCodecError(`the refcat table has no ${name} column`);
+      return found;
+    };
+    const [ra, dec] = [column('coord_ra'), column('coord_dec')];
+    const view = new DataView(table.data.buffer, table.data.byteOffset, table.data.byteLength);
+    const catalog: ReferenceCatalog = {
+      ra: Float64Array.from({ length: layout.rows }, (_, row) => scalarCell(view, layout, ra, row)),
+      dec: Float64Array.from({ length: layout.rows }, (_, row) => scalarCell(view, layout, dec, row)),
+    };
+    return catalog;
+  },
 };
 
 /** Central repos name the float image class ExposureF, as the Butler does. */

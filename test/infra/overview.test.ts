@@ -21,10 +21,10 @@ describe('environment overview', () => {
     expect(summarizeEnvironment(USDF_PROD).instruments.map((s) => s.instrument)).not.toContain('HSC');
   });
 
-  it('is what `npm start` prints, with the service configuration', () => {
+  it('is what `npm run overview` prints, with the service configuration', () => {
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'service/entrypoints/start.ts')],
+      ['--import', 'tsx', join(repoRoot, 'service/entrypoints/overview.ts')],
       {
         encoding: 'utf8',
         timeout: 60_000,

@@ -13,66 +13,22 @@ import { KafkaPublisher } from '../../service/adapters/kafka/kafka-publisher';
 import { decodeAlert } from '../../service/alerts/alert-packet';
 import { loadAlertSchema } from '../../service/alerts/alert-schema';
 import { Apdb } from '../../service/apdb/apdb';
-import {
-  associateVisitDetector,
-  type DiaDependencies,
-  type DiaVisitDetector,
-} from '../../service/dia/associate-visit-detector';
+import { associateVisitDetector, type DiaDependencies } from '../../service/dia/associate-visit-detector';
 import { apdbLocation } from '../../service/domain/apdb/apdb-location';
 import { diaIdPacker } from '../../service/domain/dia/dia-ids';
-import { emptyDiaSourceTable } from '../../service/domain/diffim/dia-source-table';
 import { Header, readFits } from '../../service/domain/fits';
 import { instrumentByName } from '../../service/domain/instruments';
-import { circularPsf } from '../../service/domain/measurement/psf-model';
 import { instrumentTopics } from '../../service/domain/topics';
-import { pixelToSky, tanWcs } from '../../service/domain/wcs/tan-wcs';
 import { executePipeline } from '../../service/pipeline/engine/execute-pipeline';
 import { loadPipelineGraph } from '../../service/pipeline/engine/load-pipeline';
 import { implementAssociateApdb } from '../../service/pipeline/tasks/associate-apdb';
 import { defaultTaskRegistry } from '../../service/pipeline/tasks/default-task-registry';
+import { DIA_VISITS, visitInput } from '../support/dia-visits';
 import { testKafka } from '../support/kafka';
 import { databaseUrl, expectListening, uniqueName } from '../support/local-services';
 import { dropSchema } from '../support/repos';
 
-const DETECTOR = 94;
-const VISITS = [2026112800101n, 2026112800102n, 2026112800103n];
-const wcs = tanWcs(150, 2, 100.5, 100.5, [-5.5e-5, 0, 0, 5.5e-5]);
-const SIZE = 200;
-
-function visitInput(k: number): DiaVisitDetector {
-  const plane = (value: number) => new Float32Array(SIZE * SIZE).fill(value);
-  const image = {
-    width: SIZE,
-    height: SIZE,
-    image: plane(0),
-    variance: plane(100),
-    mask: new Uint16Array(SIZE * SIZE),
-  };
-  const table = emptyDiaSourceTable(1);
-  // The same star, 0.05″ of jitter between visits: well inside the 1″ radius.
-  table.x[0] = 100.3 + 0.25 * k;
-  table.y[0] = 99.7;
-  const sky = pixelToSky(wcs, table.x[0], table.y[0]);
-  table.ra[0] = sky.ra;
-  table.dec[0] = sky.dec;
-  table.psfFlux[0] = 900 + 100 * k;
-  table.psfFluxErr[0] = 100;
-  table.snr[0] = 9 + k;
-  table.bboxSize[0] = 11;
-  return {
-    visit: VISITS[k] as bigint,
-    detector: DETECTOR,
-    band: 'r',
-    midpointMjdTai: 61000.1 + k,
-    diaSources: table,
-    difference: image,
-    science: image,
-    matchedTemplate: image,
-    differencePsf: circularPsf(4),
-    sciencePsf: circularPsf(4),
-    wcs,
-  };
-}
+const { DETECTOR, VISITS, wcs } = DIA_VISITS;
 
 describe('association into the APDB and alerts on Kafka', () => {
   const namespace = uniqueName('it_dia').replace(/-/g, '_');

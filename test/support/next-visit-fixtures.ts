@@ -1,5 +1,12 @@
 // next_visit messages for tests, built from the catalog's vocabulary with explicit times.
-import { CoordinateSystem, Dome, RotationSystem, type SummitVisit } from '../../service/domain/next-visit';
+import {
+  CoordinateSystem,
+  Dome,
+  type FannedOutVisit,
+  fanOutVisit,
+  RotationSystem,
+  type SummitVisit,
+} from '../../service/domain/next-visit';
 import { utcToTai } from '../../service/domain/tai';
 
 export function summitVisit(nowUtcSeconds: number, overrides: Partial<SummitVisit> = {}): SummitVisit {
@@ -22,4 +29,11 @@ export function summitVisit(nowUtcSeconds: number, overrides: Partial<SummitVisi
     private_sndStamp: utcToTai(nowUtcSeconds - 1),
     ...overrides,
   };
+}
+
+/** One detector's copy of a LATISS summitVisit sent now, as the fan-out would POST it. */
+export function fannedOutVisit(overrides: Partial<FannedOutVisit> = {}): FannedOutVisit {
+  const [visit] = fanOutVisit(summitVisit(Date.now() / 1000), [overrides.detector ?? 0]);
+  if (!visit) throw new Error('fan-out produced no visit');
+  return { ...visit, ...overrides };
 }

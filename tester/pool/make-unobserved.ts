@@ -7,7 +7,7 @@ import type { InstrumentName } from '../../service/domain/instruments';
 import type { ObjectBucket } from '../../service/ports/object-bucket';
 import type { CuratedPool } from './curated-groups';
 import { type PoolManifest, type PoolManifestGroup, poolPrefix } from './pool-manifest';
-import { simulatePoolRaw } from './simulate-pool-raw';
+import { type PoolRaw, type PoolRawOptions, simulatePoolRaw } from './simulate-pool-raw';
 
 export interface MakeUnobservedOptions {
   readonly bucket: ObjectBucket;
@@ -18,6 +18,8 @@ export interface MakeUnobservedOptions {
   readonly nowUtc: Date;
   /** Called after each raw is stored (progress bars). */
   readonly onRaw?: (bytes: number) => void;
+  /** Simulates one raw; e.g. PoolSimulators on worker threads. @default simulatePoolRaw, in turn */
+  readonly simulate?: (options: PoolRawOptions) => Promise<PoolRaw>;
 }
 
 export interface MakeUnobservedReport {
@@ -37,17 +39,29 @@ export async function makeUnobserved(options: MakeUnobservedOptions): Promise<Ma
   const prefix = poolPrefix(pool.instrument as InstrumentName, options.kind);
   const groups: PoolManifestGroup[] = [];
   let bytes = 0;
+  const rawOptions = (group: CuratedPool['groups'][number], groupIndex: number, detector: number) => ({
+    instrument: pool.instrument,
+    group,
+    groupIndex,
+    detector,
+    ...(options.ampSize ? { ampSize: options.ampSize } : {}),
+    ...(options.compress ? { compress: true } : {}),
+  });
+  // With a simulator (worker threads) every raw is asked for at once and they are stored in pool
+  // order; without, each raw is simulated when its turn comes, so only one is in memory at a time.
+  const { simulate } = options;
+  const requested = simulate
+    ? pool.groups.map((group, groupIndex) =>
+        group.detectors.map((d) => simulate(rawOptions(group, groupIndex, d))),
+      )
+    : undefined;
+  for (const row of requested ?? []) for (const raw of row) raw.catch(() => undefined);
   for (const [groupIndex, group] of pool.groups.entries()) {
     const raws: PoolManifestGroup['raws'] = [];
-    for (const detector of group.detectors) {
-      const raw = simulatePoolRaw({
-        instrument: pool.instrument,
-        group,
-        groupIndex,
-        detector,
-        ...(options.ampSize ? { ampSize: options.ampSize } : {}),
-        ...(options.compress ? { compress: true } : {}),
-      });
+    for (const [detectorIndex, detector] of group.detectors.entries()) {
+      const raw =
+        (await requested?.[groupIndex]?.[detectorIndex]) ??
+        simulatePoolRaw(rawOptions(group, groupIndex, detector));
       const stem = `${prefix}${group.name}/${pool.instrument}-${group.name}-${detector}`;
       const key = `${stem}${raw.extension}`;
       const truthKey = `${stem}.truth.json`;

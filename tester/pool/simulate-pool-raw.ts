@@ -22,7 +22,12 @@ import type { CuratedGroup } from './curated-groups';
 export const SEEING_FWHM_ARCSEC = 0.8;
 export const SKY_ELECTRONS = 800;
 export const EXPOSURE_TIME_SECONDS = 30;
-/** Sky rotation of every pool raw (ROTPA; HSC's INST-PA is 270° minus it); next_visit announces it. */
+
+/**
+ * Sky rotation of every pooled raw (ROTPA 0; HSC INST-PA 270). The detector WCSs are laid out
+ * unrotated, so next_visit announces this angle and the service's rotation check and detector
+ * regions agree with the raws.
+ */
 export const POOL_ROTATION_DEG = 0;
 /** Pool raws are dated here; upload rewrites ids and times. */
 export const POOL_MJD_TAI = 60_676.125;
@@ -105,6 +110,18 @@ export function poolGeometry(instrument: InstrumentName, detector: number, ampSi
   return detectorGeometry(instrument, detector, ampSize ? { ampSize } : {});
 }
 
+/**
+ * The detector's master calibrations, kept for the next raw of the same detector: a pool simulates
+ * several groups per detector, and each set takes about a second for a 4k×4k sensor.
+ */
+let lastCalibrations: { key: string; value: ReturnType<typeof makeMasterCalibrations> } | undefined;
+function masterCalibrationsFor(geometry: ReturnType<typeof poolGeometry>, seed: number) {
+  const key = `${geometry.instrument}/${geometry.detector.id}/${geometry.width}x${geometry.height}/${seed}`;
+  if (lastCalibrations?.key !== key)
+    lastCalibrations = { key, value: makeMasterCalibrations(geometry, { seed }) };
+  return lastCalibrations.value;
+}
+
 export function simulatePoolRaw(options: PoolRawOptions): PoolRaw {
   const { instrument, group, detector } = options;
   const geometry = poolGeometry(instrument, detector, options.ampSize);
@@ -133,7 +150,7 @@ export function simulatePoolRaw(options: PoolRawOptions): PoolRaw {
     },
     fwhm / 2.3548,
   );
-  const calibrations = makeMasterCalibrations(geometry, { seed: calibrationSeed(instrument, detector) });
+  const calibrations = masterCalibrationsFor(geometry, calibrationSeed(instrument, detector));
   const synthetic = simulateRaw({
     geometry,
     seed,

@@ -2,7 +2,7 @@
 // skymap the detectors' footprints touch, and each patch rendered from the same star catalog as the
 // raws (no transients), background-subtracted, with the noise of a 20-visit stack. Pure.
 import type { DetectorGeometry } from '../../service/domain/camera-geometry/detector-geometry';
-import { type Hdu, imageHdu } from '../../service/domain/fits';
+import { exposureHdus, type Hdu } from '../../service/domain/fits';
 import {
   type PatchGeometry,
   patchesCovering,
@@ -42,18 +42,21 @@ export function templateHdus(
   const sigma = Math.sqrt(SKY_ELECTRONS / TEMPLATE_DEPTH_VISITS);
   for (let i = 0; i < electrons.length; i++)
     electrons[i] = (electrons[i] as number) + sigma * random.normal();
-  return [
-    imageHdu(electrons, [patch.width, patch.height], {
-      cards: [
-        ...wcsCards(patch.wcs),
-        { keyword: 'SKYMAP', value: map.name },
-        { keyword: 'TRACT', value: patch.tract },
-        { keyword: 'PATCH', value: patch.id },
-        { keyword: 'BAND', value: band },
-        { keyword: 'BUNIT', value: 'electron' },
-        { keyword: 'NVISITS', value: TEMPLATE_DEPTH_VISITS, comment: 'depth of the synthetic stack' },
-        { keyword: 'PSF_FWHM', value: TEMPLATE_FWHM_ARCSEC, real: true, comment: 'arcsec' },
-      ],
-    }),
-  ];
+  // An Exposure file: the variance is the sky noise the stack was given.
+  return exposureHdus({
+    image: electrons,
+    width: patch.width,
+    height: patch.height,
+    variance: sigma * sigma,
+    cards: [
+      ...wcsCards(patch.wcs),
+      { keyword: 'SKYMAP', value: map.name },
+      { keyword: 'TRACT', value: patch.tract },
+      { keyword: 'PATCH', value: patch.id },
+      { keyword: 'BAND', value: band },
+      { keyword: 'BUNIT', value: 'electron' },
+      { keyword: 'NVISITS', value: TEMPLATE_DEPTH_VISITS, comment: 'depth of the synthetic stack' },
+      { keyword: 'PSF_FWHM', value: TEMPLATE_FWHM_ARCSEC, real: true, comment: 'arcsec' },
+    ],
+  });
 }

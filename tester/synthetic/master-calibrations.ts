@@ -4,7 +4,7 @@
 
 import type { Box } from '../../service/domain/camera-geometry/box';
 import type { DetectorGeometry } from '../../service/domain/camera-geometry/detector-geometry';
-import { type Card, type Hdu, imageHdu } from '../../service/domain/fits';
+import { type Card, exposureHdus, type Hdu } from '../../service/domain/fits';
 import { type RandomSource, seededRandom } from '../../service/domain/synthetic/random';
 import type { Defect } from './simulate-raw';
 
@@ -116,5 +116,6 @@ export function calibrationHdus(
     { keyword: 'BUNIT', value: UNITS[type] },
     ...(filter !== undefined ? [{ keyword: 'FILTER', value: filter }] : []),
   ];
-  return [imageHdu(pixels, [geometry.width, geometry.height], { cards })];
+  // An Exposure file (MASK and VARIANCE planes beside the image), as the pipelines read calibrations.
+  return exposureHdus({ image: pixels, width: geometry.width, height: geometry.height, cards });
 }

@@ -23,6 +23,13 @@ export class InMemoryDatasetStore implements DatasetStore {
     return this.find(ref)?.value;
   }
 
+  async getAll(ref: DatasetRef): Promise<unknown[]> {
+    const found = (this.byType.get(ref.datasetType) ?? []).filter((d) => matches(d.dataId, ref.dataId));
+    return found
+      .filter((d, i) => found.findIndex((e) => sameDataId(e.dataId, d.dataId)) === i)
+      .map((d) => d.value);
+  }
+
   async put(run: string, ref: DatasetRef, storageClass: string, value: unknown): Promise<void> {
     const list = this.byType.get(ref.datasetType) ?? [];
     const existing = list.findIndex((d) => d.run === run && sameDataId(d.dataId, ref.dataId));

@@ -11,6 +11,7 @@ import {
   type Detection,
   type DetectionOptions,
   detectSources,
+  matchedFilter,
 } from '../measurement/detect-sources';
 import { type GaussianPsf, psfFwhm } from '../measurement/psf-model';
 import { type DiaSourceTable, emptyDiaSourceTable } from './dia-source-table';
@@ -41,9 +42,12 @@ export function detectDiaSources(
   options: DiaDetectionOptions = DEFAULT_DIA_DETECTION_OPTIONS,
 ): DiaSourceTable {
   const { difference, differencePsf } = images;
-  const positive = detectSources(difference, differencePsf, options);
-  const negated = { ...difference, image: difference.image.map((v) => -v) };
-  const negative = detectSources(negated, differencePsf, options);
+  // One matched filter for both signs: the negated difference's filtered image is its negation.
+  const filtered = matchedFilter(difference, differencePsf, options);
+  const positive = detectSources(difference, differencePsf, options, filtered);
+  negateInPlace(filtered);
+  const flipped = { ...difference, image: negated(difference.image) };
+  const negative = detectSources(flipped, differencePsf, options, filtered);
   const radius = positive.border;
   const keepPositive = measurable(positive, difference.mask, difference.width, radius);
   const keepNegative = measurable(negative, difference.mask, difference.width, radius);
@@ -53,6 +57,16 @@ export function detectDiaSources(
   flagDipoles(table, options.dipoleRadiusFwhm * psfFwhm(differencePsf));
   forcedFluxes(table, images);
   return table;
+}
+
+function negateInPlace(values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) values[i] = -(values[i] as number);
+}
+
+function negated(values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = -(values[i] as number);
+  return out;
 }
 
 /**

@@ -11,11 +11,22 @@ import { pixelToSky, skyToPixel, type TanWcs } from '../wcs/tan-wcs';
 export interface WarpOptions {
   /** Lanczos order a: the kernel spans 2a pixels per axis. */
   readonly lanczosOrder: number;
-  /** Exact WCS transforms every this many pixels, bilinear in between. */
+  /** Exact WCS transforms every this many pixels (at most), bilinear in between. */
   readonly gridSpacing: number;
+  /**
+   * Largest error, pixels, the bilinear positions may have against the exact transform (checked at
+   * every grid cell's centre); the spacing is halved until it holds. @default 0.01
+   */
+  readonly maxInterpolationErrorPixels?: number;
 }
 
-export const DEFAULT_WARP_OPTIONS: WarpOptions = { lanczosOrder: 3, gridSpacing: 32 };
+const MAX_INTERPOLATION_ERROR_PIXELS = 0.01;
+
+export const DEFAULT_WARP_OPTIONS: WarpOptions = {
+  lanczosOrder: 3,
+  gridSpacing: 32,
+  maxInterpolationErrorPixels: MAX_INTERPOLATION_ERROR_PIXELS,
+};
 
 /** Sub-pixel phases in the weight table: 1/512 px steps, far below any astrometric error. */
 const PHASES = 512;
@@ -40,7 +51,7 @@ export function warpExposure(
   const taps = 2 * a;
   const weights = lanczosTable(a);
   const squared = weights.map((w) => w * w);
-  const grid = pixelGrid(sourceWcs, targetWcs, width, height, options.gridSpacing);
+  const grid = checkedPixelGrid(sourceWcs, targetWcs, width, height, options);
   const image = new Float32Array(width * height);
   const variance = new Float32Array(width * height);
   const mask = new Uint16Array(width * height);
@@ -50,15 +61,26 @@ export function warpExposure(
   const rowX = new Float64Array(grid.columns);
   const rowY = new Float64Array(grid.columns);
   let covered = 0;
+  const spacing = grid.spacing;
   for (let y = 0; y < height; y++) {
     grid.interpolateRow(y, rowX, rowY);
     const out = y * width;
+    // Between two grid nodes the source position moves by a constant step per output pixel.
+    let sx = 0;
+    let sy = 0;
+    let stepX = 0;
+    let stepY = 0;
     for (let x = 0; x < width; x++) {
-      const g = x / grid.spacing;
-      const gi = Math.min(Math.floor(g), grid.columns - 2);
-      const t = g - gi;
-      const sx = (rowX[gi] as number) * (1 - t) + (rowX[gi + 1] as number) * t;
-      const sy = (rowY[gi] as number) * (1 - t) + (rowY[gi + 1] as number) * t;
+      if (x % spacing === 0) {
+        const gi = x / spacing;
+        sx = rowX[gi] as number;
+        sy = rowY[gi] as number;
+        stepX = ((rowX[gi + 1] as number) - sx) / spacing;
+        stepY = ((rowY[gi + 1] as number) - sy) / spacing;
+      } else {
+        sx += stepX;
+        sy += stepY;
+      }
       const ix = Math.floor(sx);
       const iy = Math.floor(sy);
       const x0 = ix - a + 1;
@@ -154,11 +176,57 @@ function lanczos(d: number, a: number): number {
   return (a * Math.sin(pd) * Math.sin(pd / a)) / (pd * pd);
 }
 
-interface PixelGrid {
+export interface PixelGrid {
   readonly spacing: number;
   readonly columns: number;
   /** Source coordinates at every grid column for output row y, bilinear between grid rows. */
   interpolateRow(y: number, outX: Float64Array, outY: Float64Array): void;
+}
+
+/** The coarsest grid, from `gridSpacing` down by halves, whose interpolation error is within bounds. */
+function checkedPixelGrid(
+  sourceWcs: TanWcs,
+  targetWcs: TanWcs,
+  width: number,
+  height: number,
+  options: WarpOptions,
+): PixelGrid {
+  let spacing = options.gridSpacing;
+  for (;;) {
+    const grid = pixelGrid(sourceWcs, targetWcs, width, height, spacing);
+    if (
+      spacing === 1 ||
+      interpolationError(grid, sourceWcs, targetWcs, width, height) <=
+        (options.maxInterpolationErrorPixels ?? MAX_INTERPOLATION_ERROR_PIXELS)
+    )
+      return grid;
+    spacing = Math.max(1, Math.floor(spacing / 2));
+  }
+}
+
+/** Largest distance between interpolated and exact source positions at the grid cells' centres. */
+export function interpolationError(
+  grid: PixelGrid,
+  sourceWcs: TanWcs,
+  targetWcs: TanWcs,
+  width: number,
+  height: number,
+): number {
+  const half = grid.spacing / 2;
+  const rowX = new Float64Array(grid.columns);
+  const rowY = new Float64Array(grid.columns);
+  let worst = 0;
+  for (let y = half; y < height; y += grid.spacing) {
+    grid.interpolateRow(y, rowX, rowY);
+    for (let i = 0; i + 1 < grid.columns && i * grid.spacing + half < width; i++) {
+      const sky = pixelToSky(targetWcs, i * grid.spacing + half, y);
+      const exact = skyToPixel(sourceWcs, sky.ra, sky.dec);
+      const dx = ((rowX[i] as number) + (rowX[i + 1] as number)) / 2 - exact.x;
+      const dy = ((rowY[i] as number) + (rowY[i + 1] as number)) / 2 - exact.y;
+      worst = Math.max(worst, Math.hypot(dx, dy));
+    }
+  }
+  return worst;
 }
 
 /** Exact target → sky → source transforms at grid nodes (the last node may lie past the edge). */

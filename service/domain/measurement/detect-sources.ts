@@ -55,16 +55,30 @@ export interface Detection {
   readonly noiseFactor: number;
 }
 
+/** The exposure's image through the matched filter `detectSources` thresholds. */
+export function matchedFilter(
+  exposure: MaskedImage,
+  psf: GaussianPsf,
+  options: DetectionOptions = DEFAULT_DETECTION_OPTIONS,
+): Float32Array {
+  const kernel = gaussianKernel(psfSigma(psf), options.kernelTruncationSigmas);
+  return convolveSeparable(finitePixels(exposure.image), exposure.width, exposure.height, kernel);
+}
+
+/**
+ * `filtered`, when given, is `matchedFilter(exposure, psf, options)` computed by the caller (difference
+ * imaging filters once and detects both signs from it).
+ */
 export function detectSources(
   exposure: MaskedImage,
   psf: GaussianPsf,
   options: DetectionOptions = DEFAULT_DETECTION_OPTIONS,
+  filtered: Float32Array = matchedFilter(exposure, psf, options),
 ): Detection {
   const { width, height } = exposure;
   const kernel = gaussianKernel(psfSigma(psf), options.kernelTruncationSigmas);
   const border = (kernel.length - 1) / 2;
   const noiseFactor = separableNoiseFactor(kernel);
-  const filtered = convolveSeparable(finitePixels(exposure.image), width, height, kernel);
   const footprints = findFootprints(filtered, exposure.variance, exposure.mask, width, height, {
     thresholdSigma: options.thresholdSigma,
     noiseFactor,

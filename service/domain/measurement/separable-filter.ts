@@ -2,6 +2,8 @@
 // than the kernel's half-width to an edge cannot see a whole kernel; they are left at zero and the
 // caller treats that border as EDGE.
 
+import { dot, slidingDot4 } from '../image/sliding-dot';
+
 /** A unit-sum Gaussian sampled at integer offsets −h..h, h = ⌈truncation·σ⌉. */
 export function gaussianKernel(sigma: number, truncationSigmas = 3.5): Float64Array {
   if (!(sigma > 0)) throw new RangeError(`kernel sigma ${sigma} must be positive`);
@@ -30,8 +32,8 @@ const UNROLLED_HALF = 8;
 /**
  * out = image ⊗ k(x)k(y) for pixels at least `half` from every edge; the border is zero. `scratch`
  * (same length as the image) holds the row pass so a caller can reuse it across calls. Pixels must be
- * finite (NaN would spread over the kernel). The kernel is symmetric, so mirrored taps share a
- * multiply; for the usual PSF sizes the taps are unrolled, which V8 runs about twice as fast.
+ * finite (NaN would spread over the kernel). In the row pass mirrored taps share a multiply and, for
+ * the usual PSF sizes, are unrolled (about twice as fast in V8); the column pass slides down columns.
  */
 export function convolveSeparable(
   image: Float32Array,
@@ -49,12 +51,10 @@ export function convolveSeparable(
     taps.set(kernel.subarray(half));
     scratch.fill(0);
     rowPassUnrolled(image, scratch, width, height, half, taps);
-    columnPassUnrolled(scratch, out, width, height, half, taps);
   } else {
-    const taps = Float64Array.from(kernel.subarray(half));
-    rowPass(image, scratch, width, height, half, taps);
-    columnPass(scratch, out, width, height, half, taps);
+    rowPass(image, scratch, width, height, half, Float64Array.from(kernel.subarray(half)));
   }
+  columnPass(scratch, out, width, height, kernel);
   return out;
 }
 
@@ -74,28 +74,6 @@ function rowPass(
       for (let k = 1; k <= half; k++)
         sum += (taps[k] as number) * ((image[i - k] as number) + (image[i + k] as number));
       scratch[i] = sum;
-    }
-  }
-}
-
-function columnPass(
-  scratch: Float32Array,
-  out: Float32Array,
-  width: number,
-  height: number,
-  half: number,
-  taps: Float64Array,
-): void {
-  const center = taps[0] as number;
-  for (let y = half; y < height - half; y++) {
-    const row = y * width;
-    for (let i = row + half; i < row + width - half; i++) {
-      let sum = center * (scratch[i] as number);
-      for (let k = 1; k <= half; k++) {
-        const offset = k * width;
-        sum += (taps[k] as number) * ((scratch[i - offset] as number) + (scratch[i + offset] as number));
-      }
-      out[i] = sum;
     }
   }
 }
@@ -134,53 +112,26 @@ function rowPassUnrolled(
   }
 }
 
-/** Column pass with eight tap pairs written out; rows closer than eight to an edge use the loop. */
-function columnPassUnrolled(
-  s: Float32Array,
+/**
+ * Column pass for rows at least `half` from the top and bottom (columns within `half` of the sides
+ * stay zero), four output rows per step sliding down each column.
+ */
+function columnPass(
+  scratch: Float32Array,
   out: Float32Array,
   width: number,
   height: number,
-  half: number,
-  taps: Float64Array,
+  kernel: Float64Array,
 ): void {
-  const [c, t1, t2, t3, t4, t5, t6, t7, t8] = taps as unknown as number[];
-  const w = width;
-  const firstFast = UNROLLED_HALF;
-  const lastFast = height - UNROLLED_HALF;
-  for (let y = half; y < height - half; y++) {
-    const row = y * width;
-    if (y < firstFast || y >= lastFast) {
-      columnPassRow(s, out, width, half, taps, row);
-      continue;
-    }
-    for (let i = row + half; i < row + width - half; i++) {
-      out[i] =
-        (c as number) * (s[i] as number) +
-        (t1 as number) * ((s[i - w] as number) + (s[i + w] as number)) +
-        (t2 as number) * ((s[i - 2 * w] as number) + (s[i + 2 * w] as number)) +
-        (t3 as number) * ((s[i - 3 * w] as number) + (s[i + 3 * w] as number)) +
-        (t4 as number) * ((s[i - 4 * w] as number) + (s[i + 4 * w] as number)) +
-        (t5 as number) * ((s[i - 5 * w] as number) + (s[i + 5 * w] as number)) +
-        (t6 as number) * ((s[i - 6 * w] as number) + (s[i + 6 * w] as number)) +
-        (t7 as number) * ((s[i - 7 * w] as number) + (s[i + 7 * w] as number)) +
-        (t8 as number) * ((s[i - 8 * w] as number) + (s[i + 8 * w] as number));
-    }
+  const half = (kernel.length - 1) / 2;
+  let y = half;
+  for (; y + 4 <= height - half; y += 4) {
+    const first = (y - half) * width;
+    for (let x = half; x < width - half; x++)
+      slidingDot4(scratch, first + x, width, kernel, out, y * width + x, width, false);
   }
-}
-
-function columnPassRow(
-  s: Float32Array,
-  out: Float32Array,
-  width: number,
-  half: number,
-  taps: Float64Array,
-  row: number,
-): void {
-  for (let i = row + half; i < row + width - half; i++) {
-    let sum = (taps[0] as number) * (s[i] as number);
-    for (let k = 1; k <= half; k++) {
-      sum += (taps[k] as number) * ((s[i - k * width] as number) + (s[i + k * width] as number));
-    }
-    out[i] = sum;
+  for (; y < height - half; y++) {
+    const first = (y - half) * width;
+    for (let x = half; x < width - half; x++) out[y * width + x] = dot(scratch, first + x, width, kernel);
   }
 }

@@ -4,6 +4,7 @@
 // task unimplemented and the service falls back.
 
 import { z } from 'zod';
+import type { Row } from '../../alerts/alert-packet';
 import { associateVisitDetector, type DiaDependencies } from '../../dia/associate-visit-detector';
 import type { CurrentDiaObject } from '../../domain/apdb/apdb-records';
 import { BANDS, type Band } from '../../domain/apdb/apdb-tables';
@@ -33,6 +34,8 @@ export const associateApdbTask: TaskDeclaration<AssociateApdbConfig> = {
   inputs: {
     diaSources: { storageClass: 'DataFrame' },
     preloadedDiaObjects: { storageClass: 'DataFrame', optional: true },
+    preloadedDiaSources: { storageClass: 'DataFrame', optional: true },
+    preloadedDiaForcedSources: { storageClass: 'DataFrame', optional: true },
     exposure: { storageClass: 'Exposure' },
     difference: { storageClass: 'Exposure' },
     matchedTemplate: { storageClass: 'Exposure' },
@@ -57,6 +60,8 @@ export function associateApdbRun(dependencies: DiaDependencies): TaskRun<Associa
       throw new AssociationInputError('the data ID needs a visit and a numeric detector to store DiaSources');
     }
     const preloaded = optionalInput(inputs, 'preloadedDiaObjects', 'DataFrame');
+    const preloadedSources = optionalInput(inputs, 'preloadedDiaSources', 'DataFrame');
+    const preloadedForced = optionalInput(inputs, 'preloadedDiaForcedSources', 'DataFrame');
     const result = await associateVisitDetector(
       { ...dependencies, radiusArcsec: config.radiusArcsec, historyDays: config.historyDays },
       {
@@ -72,6 +77,10 @@ export function associateApdbRun(dependencies: DiaDependencies): TaskRun<Associa
         sciencePsf: requiredInput(inputs, 'sciencePsf', 'Psf'),
         wcs: requiredInput(inputs, 'astrometry', 'AstrometricSolution').wcs,
         ...(preloaded ? { preloadedObjects: preloadedObjects(preloaded) } : {}),
+        ...(preloadedSources ? { preloadedDiaSources: preloadedRows(preloadedSources, 'diaSources') } : {}),
+        ...(preloadedForced
+          ? { preloadedDiaForcedSources: preloadedRows(preloadedForced, 'diaForcedSources') }
+          : {}),
       },
       context.signal,
     );
@@ -118,4 +127,19 @@ function preloadedObjects(frame: object): readonly CurrentDiaObject[] {
     );
   }
   return objects as CurrentDiaObject[];
+}
+
+/** The rows of a preloaded_dia_sources / preloaded_dia_forced_sources frame (loadDiaCatalogs' output). */
+function preloadedRows(frame: object, column: 'diaSources' | 'diaForcedSources'): readonly Row[] {
+  const rows = Array.isArray(frame)
+    ? frame
+    : column in frame
+      ? (frame as Record<string, unknown>)[column]
+      : undefined;
+  if (!Array.isArray(rows)) {
+    throw new AssociationInputError(
+      `preloaded ${column} must be an array of APDB rows or { ${column}: [...] }`,
+    );
+  }
+  return rows as Row[];
 }

@@ -6,12 +6,13 @@ import { TaskRegistry } from '../engine/task-registry';
 import { associateApdbTask } from './associate-apdb';
 import { runSubtractBackgroundTask } from './background/subtract-background-task';
 import { combineSnapsTask, runCombineSnaps } from './combine-snaps';
-import { isrTask, loadDiaCatalogsTask, subtractBackgroundTask } from './declared-tasks';
+import { isrTask, subtractBackgroundTask } from './declared-tasks';
 import { detectAndMeasureTask, runDetectAndMeasure } from './detect-and-measure';
 import { detectAndMeasureDiaSourcesTask, runDetectDiaSources } from './detect-dia-sources';
 import { fitAstrometryTask, runFitAstrometry } from './fit-astrometry';
 import { getTemplateTask, runGetTemplate } from './get-template';
 import { runIsrTask } from './isr/isr-task';
+import { loadDiaCatalogsTask } from './load-dia-catalogs';
 import { measurePsfTask, runMeasurePsf } from './measure-psf';
 import { runSubtractImages, subtractImagesTask } from './subtract-images';
 
@@ -28,8 +29,8 @@ export function defaultTaskRegistry(): TaskRegistry {
   registry.implement(isrTask, runIsrTask);
   registry.declare(subtractBackgroundTask);
   registry.implement(subtractBackgroundTask, runSubtractBackgroundTask);
-  // Declared only: implementations arrive through registry.implement (see declared-tasks.ts, and
-  // implementAssociateApdb in associate-apdb.ts, which needs the APDB and the alert publisher).
+  // Declared only: implementations arrive through registry.implement once the service has what they
+  // need (implementLoadDiaCatalogs: the APDB; implementAssociateApdb: the APDB and the alert publisher).
   registry.declare(loadDiaCatalogsTask);
   registry.declare(associateApdbTask);
   return registry;

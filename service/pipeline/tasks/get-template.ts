@@ -1,11 +1,14 @@
-// getTemplate: the template coadd resampled onto the science detector's pixel grid through the coadd's
-// header WCS and the science's fitted WCS. A coadd that covers too little of the detector is a
+// getTemplate: the template coadd patches overlapping the detector (all of them, from every tract the
+// local repo holds) resampled onto the science detector's pixel grid through each coadd's header WCS
+// and the science's fitted WCS, and merged. Templates that cover too little of the detector are a
 // missing template, reported as such (the service then falls back to a pipeline without differencing).
 
 import { z } from 'zod';
-import { DEFAULT_WARP_OPTIONS, warpExposure } from '../../domain/diffim/warp-exposure';
+import { templateMosaic } from '../../domain/diffim/template-mosaic';
+import { DEFAULT_WARP_OPTIONS } from '../../domain/diffim/warp-exposure';
 import { tanWcsFromHeader } from '../../domain/wcs/tan-wcs';
 import type { Exposure } from '../engine/storage-classes';
+import { hasStorageClass } from '../engine/storage-classes';
 import { requiredInput, type TaskDeclaration, type TaskRun } from '../engine/task';
 
 export const getTemplateConfig = z.strictObject({
@@ -27,7 +30,7 @@ export const getTemplateTask: TaskDeclaration<GetTemplateConfig> = {
   summary: "Warp the template coadd onto the detector's pixel grid (Lanczos, variance and mask propagated)",
   config: getTemplateConfig,
   inputs: {
-    coaddExposures: { storageClass: 'Exposure' },
+    coaddExposures: { storageClass: 'Exposure', multiple: true },
     exposure: { storageClass: 'Exposure' },
     astrometry: { storageClass: 'AstrometricSolution' },
   },
@@ -35,12 +38,11 @@ export const getTemplateTask: TaskDeclaration<GetTemplateConfig> = {
 };
 
 export const runGetTemplate: TaskRun<GetTemplateConfig> = (inputs, config) => {
-  const coadd = requiredInput(inputs, 'coaddExposures', 'Exposure');
+  const coadds = coaddsOf(inputs.get('coaddExposures'));
   const exposure = requiredInput(inputs, 'exposure', 'Exposure');
   const astrometry = requiredInput(inputs, 'astrometry', 'AstrometricSolution');
-  const warped = warpExposure(
-    coadd,
-    tanWcsFromHeader(coadd.metadata),
+  const warped = templateMosaic(
+    coadds.map((coadd) => ({ image: coadd, wcs: tanWcsFromHeader(coadd.metadata) })),
     astrometry.wcs,
     exposure.width,
     exposure.height,
@@ -48,10 +50,19 @@ export const runGetTemplate: TaskRun<GetTemplateConfig> = (inputs, config) => {
   );
   if (warped.coverage < config.minCoverage) {
     throw new TemplateCoverageError(
-      `the template coadd covers ${(100 * warped.coverage).toFixed(1)}% of the detector, below minCoverage ` +
-        `${100 * config.minCoverage}%: treat the template as missing (run SingleFrame) or provide the overlapping patches`,
+      `the template (${coadds.length} coadd patch(es)) covers ${(100 * warped.coverage).toFixed(1)}% of the detector, ` +
+        `below minCoverage ${100 * config.minCoverage}%: treat the template as missing (run SingleFrame) or provide the overlapping patches`,
     );
   }
   const template: Exposure = { ...warped, metadata: exposure.metadata };
   return { template };
 };
+
+/** The coadd patches the engine found (an array, as the connection is `multiple`). */
+function coaddsOf(value: unknown): Exposure[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every((v) => hasStorageClass(v, 'Exposure'))) {
+    throw new TypeError('input coaddExposures is missing or is not a list of Exposures');
+  }
+  return list as Exposure[];
+}

@@ -100,6 +100,17 @@ describe('preload and export helpers', () => {
     expect(boundingCircle(null)).toBeUndefined();
   });
 
+  it("reads the skymap records' { polygon } regions, so only overlapping patches are preloaded", () => {
+    const square = [
+      [10, -1],
+      [12, -1],
+      [12, 1],
+      [10, 1],
+    ] as const;
+    expect(boundingCircle({ polygon: square })).toEqual(boundingCircle({ vertices: square }));
+    expect(boundingCircle({ polygon: square })).toBeDefined();
+  });
+
   it('matches EXPORT_TYPE_REGEXP entries in full, and exports everything when the list is unusable', () => {
     const types = parseExportTypes('- .*_config\n- difference_image');
     const exported = (name: string) => types.some((r) => r.test(name));

@@ -10,15 +10,7 @@ import {
   midpointMjdTai,
 } from '../../../service/pipeline/tasks/associate-apdb';
 import { defaultTaskRegistry } from '../../../service/pipeline/tasks/default-task-registry';
-import type { BusMessage, EventPublisher } from '../../../service/ports/event-publisher';
-
-class RecordingPublisher implements EventPublisher {
-  readonly batches: BusMessage[][] = [];
-  async publish(_topic: string, messages: readonly BusMessage[]): Promise<void> {
-    this.batches.push([...messages]);
-  }
-  async close(): Promise<void> {}
-}
+import { RecordingPublisher } from '../../support/recording-publisher';
 
 describe('alert batching', () => {
   it('splits a detector’s alerts into batches under the byte limit, in order, none lost', async () => {

@@ -7,10 +7,13 @@ import { detectDiaSources } from '../../../service/domain/diffim/detect-dia-sour
 import type { DiaSourceTable } from '../../../service/domain/diffim/dia-source-table';
 import { psfPhotometer } from '../../../service/domain/diffim/psf-photometry';
 import { type Subtraction, subtractImages } from '../../../service/domain/diffim/subtract-images';
+import type { TemplatePatch } from '../../../service/domain/diffim/template-mosaic';
 import { type WarpedImage, warpExposure } from '../../../service/domain/diffim/warp-exposure';
+import type { MaskedImage } from '../../../service/domain/image/masked-image';
 import { detectSources } from '../../../service/domain/measurement/detect-sources';
 import { circularPsf } from '../../../service/domain/measurement/psf-model';
 import { type DiaPair, type DiaPairOptions, renderDiaPair } from '../../../service/domain/synthetic/dia-pair';
+import type { TanWcs } from '../../../service/domain/wcs/tan-wcs';
 
 export interface DiaRun {
   readonly pair: DiaPair;
@@ -78,4 +81,27 @@ export function runDia(options: DiaPairOptions): DiaRun {
   const t = pair.truth.transients;
   const transientSnr = t.flux.map((f, k) => f / error(t.x[k] as number, t.y[k] as number, m).fluxErr);
   return { pair, warped, subtraction, dia, transientSnr };
+}
+
+/** Columns [x0, x1) of the template as a patch of its own, with its WCS moved along. */
+export function templateColumns(image: MaskedImage, wcs: TanWcs, x0: number, x1: number): TemplatePatch {
+  const width = x1 - x0;
+  const cut = (plane: Float32Array | Uint16Array) => {
+    const out = new (plane.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(
+      width * image.height,
+    );
+    for (let y = 0; y < image.height; y++)
+      out.set(plane.subarray(y * image.width + x0, y * image.width + x1), y * width);
+    return out;
+  };
+  return {
+    image: {
+      width,
+      height: image.height,
+      image: cut(image.image) as Float32Array,
+      variance: cut(image.variance) as Float32Array,
+      mask: cut(image.mask) as Uint16Array,
+    },
+    wcs: { ...wcs, crpix1: wcs.crpix1 - x0 },
+  };
 }

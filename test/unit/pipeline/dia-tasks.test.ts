@@ -7,16 +7,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InMemoryDatasetStore } from '../../../service/adapters/in-memory/dataset-store';
 import { isDiaSourceTable } from '../../../service/domain/diffim/dia-source-table';
+import type { WarpedImage } from '../../../service/domain/diffim/warp-exposure';
 import { type Card, Header } from '../../../service/domain/fits';
 import { detectSources } from '../../../service/domain/measurement/detect-sources';
 import { circularPsf } from '../../../service/domain/measurement/psf-model';
 import { renderDiaPair } from '../../../service/domain/synthetic/dia-pair';
+import { matchToTruth } from '../../../service/domain/synthetic/match-truth';
 import { pixelToSky, type TanWcs } from '../../../service/domain/wcs/tan-wcs';
 import { PipelineExecutionError } from '../../../service/pipeline/engine/errors';
 import { executePipeline } from '../../../service/pipeline/engine/execute-pipeline';
 import { loadPipelineGraph } from '../../../service/pipeline/engine/load-pipeline';
 import { defaultTaskRegistry } from '../../../service/pipeline/tasks/default-task-registry';
-import { pairOptions } from '../diffim/dia-fixture';
+import { pairOptions, templateColumns } from '../diffim/dia-fixture';
 
 const V = '[instrument, visit, detector]';
 const PIPELINE = `
@@ -70,7 +72,10 @@ function wcsCards(wcs: TanWcs): Card[] {
 
 const DATA_ID = { instrument: 'LSSTCam', visit: 5, detector: 94, band: 'r', skymap: 'lsst_cells_v1' };
 
-async function run(templateWcs: (w: TanWcs) => TanWcs) {
+/** How the template is stored: one coadd, or split into two patches of the tract meeting mid-detector. */
+type TemplateLayout = 'onePatch' | 'twoPatches';
+
+async function run(templateWcs: (w: TanWcs) => TanWcs, layout: TemplateLayout = 'onePatch') {
   const pair = renderDiaPair(
     pairOptions({
       width: 512,
@@ -102,10 +107,21 @@ async function run(templateWcs: (w: TanWcs) => TanWcs) {
     matchCount: 50,
     rmsPixels: 0.05,
   });
-  await put('template_coadd', { skymap: 'lsst_cells_v1', tract: 1, patch: 2, band: 'r' }, 'Exposure', {
-    ...pair.template,
-    metadata: new Header(wcsCards(templateWcs(pair.templateWcs))),
-  });
+  const wcs = templateWcs(pair.templateWcs);
+  const middle = Math.round(pair.template.width / 2);
+  const patches =
+    layout === 'onePatch'
+      ? [{ image: pair.template, wcs }]
+      : [
+          templateColumns(pair.template, wcs, 0, middle + 4),
+          templateColumns(pair.template, wcs, middle - 4, pair.template.width),
+        ];
+  for (const [k, patch] of patches.entries()) {
+    await put('template_coadd', { skymap: 'lsst_cells_v1', tract: 1, patch: 2 + k, band: 'r' }, 'Exposure', {
+      ...patch.image,
+      metadata: new Header(wcsCards(patch.wcs)),
+    });
+  }
   const report = await executePipeline(graph, { dataId: DATA_ID, store, run: 'out' });
   return { pair, report, store };
 }
@@ -132,6 +148,29 @@ describe('differencing tasks in the engine', () => {
     );
     expect(Math.min(...nearest) * 3600).toBeLessThan(0.2);
   }, 30_000);
+
+  it('differences the whole of a detector straddling two template patches, as with one template', async () => {
+    const v = { instrument: 'LSSTCam', visit: 5, detector: 94 };
+    const found = async (layout: TemplateLayout) => {
+      const { pair, store } = await run((w) => w, layout);
+      const template = (await store.get({ datasetType: 'template_detector', dataId: v })) as WarpedImage;
+      const table = await store.get({ datasetType: 'dia_source_unfiltered', dataId: v });
+      if (!isDiaSourceTable(table)) throw new Error('no DiaSource table');
+      const matched = Array.from(matchToTruth(pair.truth.transients, table, 2), (d) => d >= 0);
+      return { pair, coverage: template.coverage, matched };
+    };
+    const one = await found('onePatch');
+    const two = await found('twoPatches');
+    expect(two.coverage).toBe(1);
+    expect(two.coverage).toBe(one.coverage);
+    // The same injected transients are found, on both sides of the patch boundary.
+    expect(two.matched).toEqual(one.matched);
+    const middle = 256;
+    const foundOn = (left: boolean) =>
+      two.matched.filter((m, k) => m && (two.pair.truth.transients.x[k] as number) < middle === left).length;
+    expect(foundOn(true)).toBeGreaterThan(3);
+    expect(foundOn(false)).toBeGreaterThan(3);
+  }, 60_000);
 
   it('fails getTemplate with a coverage error when the coadd lies off the detector', async () => {
     const moved = (w: TanWcs): TanWcs => ({ ...w, crval1: w.crval1 + 1 });

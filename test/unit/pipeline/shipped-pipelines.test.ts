@@ -45,8 +45,10 @@ describe('shipped pipelines', () => {
       for (const task of ['getTemplate', 'subtractImages', 'detectAndMeasureDiaSources']) {
         expect(graph.unimplementedTasks).not.toContain(task);
       }
-      const preloaded = graph.repositoryInputs.find((i) => i.datasetType.name === 'preloaded_dia_objects');
-      expect(preloaded?.required).toBe(false);
+      for (const name of ['preloaded_dia_objects', 'preloaded_dia_sources', 'preloaded_dia_forced_sources']) {
+        const preloaded = graph.repositoryInputs.find((i) => i.datasetType.name === name);
+        expect(preloaded?.required).toBe(false);
+      }
       const refcat = graph.repositoryInputs.find((i) => i.datasetType.name === 'refcat');
       expect(refcat?.required).toBe(false);
     }
