@@ -4,13 +4,9 @@
 // detector's visit to the service, which waits for the raw through bucket notifications (bridge),
 // runs ApPipe (ISR … difference imaging, association into the APDB, alerts on Kafka) and exports.
 //
-// Opt-in (PP_AP_PIPE_E2E=1), because it does not pass yet, for reasons in the differencing tasks:
-// on main, getTemplate reads one template patch (the engine's first match) and the detector straddles
-// several, so the template covers ~1 % of it; with feat/dia's a247060 (every overlapping patch,
-// merged) it gets 16 patches yet 0 % coverage — the warped templates and the science WCS disagree,
-// not yet diagnosed. Everything before getTemplate runs: ingest, ISR, combineSnaps, background, PSF,
-// detection, astrometry. The detector is scaled to 3200×3200 px (amps 400×1600): smaller ones hold
-// too few stars above measurePsf's 20σ for its 5 PSF stars. About 90 s on a loaded 2-core machine.
+// The detector is scaled to 3200×3200 px (amps 400×1600): smaller ones hold too few stars above
+// measurePsf's 20σ for its 5 PSF stars, and the detector straddles several template patches (merged
+// by getTemplate). About 90 s on a loaded 2-core machine (setup ~30 s, the visit ~55 s).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,203 +57,200 @@ const PIPELINES = join(repoRoot, 'pipelines', 'LATISS');
 /** TAI MJD of the Unix epoch. */
 const UNIX_EPOCH_MJD = 40_587;
 
-describe.skipIf(process.env.PP_AP_PIPE_E2E !== '1')(
-  'LATISS ApPipe through the prompt service (Kafka, RGW, PostgreSQL)',
-  () => {
-    let f: TesterFixture;
-    let central: TestRepo;
-    let apdb: Apdb;
-    let bridge: RunningBridge;
-    let notifications: Consumer;
-    let fanOutConsumer: Consumer;
-    let app: FastifyInstance;
-    let alerts: KafkaPublisher;
-    let topicArn: string | undefined;
-    let localRepos: string;
-    const sns = testSns();
-    const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
-    const shutdown = new AbortController();
-    const apdbSchema = uniqueName('it_ap_apdb').replace(/-/g, '_');
-    const answered: Array<{ visit: FannedOutVisit; outcome?: VisitOutcome; error?: unknown }> = [];
+describe('LATISS ApPipe through the prompt service (Kafka, RGW, PostgreSQL)', () => {
+  let f: TesterFixture;
+  let central: TestRepo;
+  let apdb: Apdb;
+  let bridge: RunningBridge;
+  let notifications: Consumer;
+  let fanOutConsumer: Consumer;
+  let app: FastifyInstance;
+  let alerts: KafkaPublisher;
+  let topicArn: string | undefined;
+  let localRepos: string;
+  const sns = testSns();
+  const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  const shutdown = new AbortController();
+  const apdbSchema = uniqueName('it_ap_apdb').replace(/-/g, '_');
+  const answered: Array<{ visit: FannedOutVisit; outcome?: VisitOutcome; error?: unknown }> = [];
 
-    beforeAll(async () => {
-      f = await testerFixture('ap');
-      const { kafka } = f;
-      localRepos = mkdtempSync(join(tmpdir(), 'pp-it-ap-local-'));
-      central = await centralRepo('ap');
-      await seedCentralRepo({
-        repo: central.repo,
-        pool: CURATED_POOLS.LATISS,
-        pipelinesDir: join(repoRoot, 'pipelines'),
-        ampSize: AMP,
-      });
-      await makeUnobserved({
-        bucket: f.usersBucket,
-        pool: CURATED_POOLS.LATISS,
-        kind: 'curated',
-        ampSize: AMP,
-        nowUtc: new Date(),
-      });
-      apdb = await Apdb.open(apdbLocation(databaseUrl(), apdbSchema));
-      await apdb.create();
-
-      // raw bucket → (RGW notification) → bridge → Kafka → the service's notification consumer
-      const arrivals = new RawArrivals();
-      const rawTopic = await createTopic(kafka, 'it-ap-raws');
-      bridge = await startBridge(kafka, rawTopic);
-      notifications = await startRawNotificationConsumer({
-        kafka,
-        topic: rawTopic,
-        arrivals,
-        log: quietLogger,
-      });
-      topicArn = (
-        await sns.send(
-          new CreateTopicCommand({
-            Name: uniqueName('it-ap'),
-            Attributes: { 'push-endpoint': `${bridge.url}/s3-events` },
-          }),
-        )
-      ).TopicArn;
-      await f.s3.send(
-        new PutBucketNotificationConfigurationCommand({
-          Bucket: f.rawBucket.bucket,
-          NotificationConfiguration: {
-            TopicConfigurations: [{ Id: 'raws', TopicArn: topicArn, Events: ['s3:ObjectCreated:*'] }],
-          },
-        }),
-      );
-
-      const tasks = defaultTaskRegistry();
-      alerts = new KafkaPublisher(kafka);
-      implementAssociateApdb(tasks, {
-        apdb,
-        publisher: alerts,
-        alertTopic: await createTopic(kafka, 'it-ap-alerts'),
-        nowMjdTai: () => utcToTai(Date.now() / 1000) / 86_400 + UNIX_EPOCH_MJD,
-      });
-      const main = parsePipelinesConfig(
-        `- pipelines: [${['ApPipe.yaml', 'SingleFrame.yaml', 'Isr.yaml'].map((p) => join(PIPELINES, p)).join(', ')}]`,
-      );
-      const preprocessing = parsePipelinesConfig(`- pipelines: [${join(PIPELINES, 'Preprocessing.yaml')}]`);
-      await writeInitOutputs({
-        central: central.repo,
-        instrument: 'LATISS',
-        configs: [main, preprocessing],
-        tasks,
-        deployment: DEPLOYMENT,
-        packageVersion: 'test',
-        processingTai: utcToTai(Date.now() / 1000),
-      });
-      const activator = new Activator({
-        instrument: instrumentByName('LATISS'),
-        central: central.repo,
-        rawBucket: new S3RawBucket(f.s3, f.rawBucket.bucket),
-        arrivals,
-        apdb,
-        tasks,
-        mainPipelines: main,
-        preprocessingPipelines: preprocessing,
-        localReposDir: localRepos,
-        skymap: 'latiss_v1',
-        imageTimeoutSeconds: 20,
-        preloadPaddingArcsec: 30,
-        exportTypes: parseExportTypes('- .*'),
-        exportOutputs: true,
-        deployment: DEPLOYMENT,
-        logLevels: parseLogLevels('.=CRITICAL'),
-        sidecarRetryMs: 50,
-      });
-      app = buildServiceApp({
-        processor: {
-          async processVisit(visit: FannedOutVisit, context: VisitContext) {
-            try {
-              const outcome = await activator.processVisit(visit, context);
-              answered.push({ visit, outcome });
-              return outcome;
-            } catch (error) {
-              answered.push({ visit, error });
-              throw error;
-            }
-          },
-        },
-        instrument: 'LATISS',
-        messageExpirationSeconds: 600,
-        workerTimeoutSeconds: 120,
-        logger: quietLogger,
-        version: { version: 'test', commit: 'test', deployment: DEPLOYMENT },
-        shutdownSignal: shutdown.signal,
-      });
-      const serviceUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-
-      // next_visit topic → fan-out → POST /next-visit
-      const fanOut = new NextVisitFanOut({
-        rules: { instrument: 'LATISS', messageExpirationSeconds: 600 },
-        sender: new VisitPoster({ serviceUrl, source: f.topic, retryOn503: true, dispatcher }),
-        maxInFlight: 4,
-        metrics: new FanOutMetrics(),
-        log: quietLogger,
-        clock: systemClock,
-      });
-      fanOutConsumer = await startFanOutConsumer({
-        kafka,
-        topic: f.topic,
-        groupId: uniqueName('it-ap-fanout'),
-        fanOut,
-        signal: shutdown.signal,
-      });
-      await new Promise((r) => setTimeout(r, 1500)); // the fan-out reads from the newest offset
-    }, 120_000);
-
-    afterAll(async () => {
-      shutdown.abort();
-      await fanOutConsumer?.disconnect();
-      await app?.close();
-      await notifications?.disconnect();
-      await bridge?.close();
-      await alerts?.close();
-      if (topicArn) await sns.send(new DeleteTopicCommand({ TopicArn: topicArn }));
-      sns.destroy();
-      await dispatcher.close();
-      await apdb?.close();
-      await dropSchema(apdbSchema);
-      await central?.cleanup();
-      await f?.cleanup();
-      rmSync(localRepos, { recursive: true, force: true });
+  beforeAll(async () => {
+    f = await testerFixture('ap');
+    const { kafka } = f;
+    localRepos = mkdtempSync(join(tmpdir(), 'pp-it-ap-local-'));
+    central = await centralRepo('ap');
+    await seedCentralRepo({
+      repo: central.repo,
+      pool: CURATED_POOLS.LATISS,
+      pipelinesDir: join(repoRoot, 'pipelines'),
+      ampSize: AMP,
     });
+    await makeUnobserved({
+      bucket: f.usersBucket,
+      pool: CURATED_POOLS.LATISS,
+      kind: 'curated',
+      ampSize: AMP,
+      nowUtc: new Date(),
+    });
+    apdb = await Apdb.open(apdbLocation(databaseUrl(), apdbSchema));
+    await apdb.create();
 
-    it('stores DiaSources in the APDB and exports the outputs under <INST>/prompt/output-<date>/ApPipe/<deployment>', async () => {
-      const [sent] = (await uploadCurated(await f.context('LATISS', 'curated'), 1)).groups;
-      if (!sent) throw new Error('the tester uploaded no group');
-      const record = await readGroupRecord(f.usersBucket, sent.groupId);
-      const deadline = Date.now() + 60_000;
-      while (answered.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      const [answer] = answered;
-      if (answer?.error) throw answer.error;
-      expect(answer?.visit).toMatchObject({ instrument: 'LATISS', detector: 0, groupId: sent.groupId });
-      expect(answer?.outcome?.pipeline).toBe('ApPipe');
+    // raw bucket → (RGW notification) → bridge → Kafka → the service's notification consumer
+    const arrivals = new RawArrivals();
+    const rawTopic = await createTopic(kafka, 'it-ap-raws');
+    bridge = await startBridge(kafka, rawTopic);
+    notifications = await startRawNotificationConsumer({
+      kafka,
+      topic: rawTopic,
+      arrivals,
+      log: quietLogger,
+    });
+    topicArn = (
+      await sns.send(
+        new CreateTopicCommand({
+          Name: uniqueName('it-ap'),
+          Attributes: { 'push-endpoint': `${bridge.url}/s3-events` },
+        }),
+      )
+    ).TopicArn;
+    await f.s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: f.rawBucket.bucket,
+        NotificationConfiguration: {
+          TopicConfigurations: [{ Id: 'raws', TopicArn: topicArn, Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
+    );
 
-      const visit = BigInt(record.exposureIds[0] ?? 0);
-      const diaSources = await apdb.db.query<{ n: bigint }>(
-        `SELECT count(*) AS n FROM "${apdbSchema}"."DiaSource" WHERE "visit" = $1 AND "detector" = 0`,
-        [visit],
-      );
-      expect(Number(diaSources.rows[0]?.n)).toBeGreaterThan(0);
+    const tasks = defaultTaskRegistry();
+    alerts = new KafkaPublisher(kafka);
+    implementAssociateApdb(tasks, {
+      apdb,
+      publisher: alerts,
+      alertTopic: await createTopic(kafka, 'it-ap-alerts'),
+      nowMjdTai: () => utcToTai(Date.now() / 1000) / 86_400 + UNIX_EPOCH_MJD,
+    });
+    const main = parsePipelinesConfig(
+      `- pipelines: [${['ApPipe.yaml', 'SingleFrame.yaml', 'Isr.yaml'].map((p) => join(PIPELINES, p)).join(', ')}]`,
+    );
+    const preprocessing = parsePipelinesConfig(`- pipelines: [${join(PIPELINES, 'Preprocessing.yaml')}]`);
+    await writeInitOutputs({
+      central: central.repo,
+      instrument: 'LATISS',
+      configs: [main, preprocessing],
+      tasks,
+      deployment: DEPLOYMENT,
+      packageVersion: 'test',
+      processingTai: utcToTai(Date.now() / 1000),
+    });
+    const activator = new Activator({
+      instrument: instrumentByName('LATISS'),
+      central: central.repo,
+      rawBucket: new S3RawBucket(f.s3, f.rawBucket.bucket),
+      arrivals,
+      apdb,
+      tasks,
+      mainPipelines: main,
+      preprocessingPipelines: preprocessing,
+      localReposDir: localRepos,
+      skymap: 'latiss_v1',
+      imageTimeoutSeconds: 20,
+      preloadPaddingArcsec: 30,
+      exportTypes: parseExportTypes('- .*'),
+      exportOutputs: true,
+      deployment: DEPLOYMENT,
+      logLevels: parseLogLevels('.=CRITICAL'),
+      sidecarRetryMs: 50,
+    });
+    app = buildServiceApp({
+      processor: {
+        async processVisit(visit: FannedOutVisit, context: VisitContext) {
+          try {
+            const outcome = await activator.processVisit(visit, context);
+            answered.push({ visit, outcome });
+            return outcome;
+          } catch (error) {
+            answered.push({ visit, error });
+            throw error;
+          }
+        },
+      },
+      instrument: 'LATISS',
+      messageExpirationSeconds: 600,
+      workerTimeoutSeconds: 170,
+      logger: quietLogger,
+      version: { version: 'test', commit: 'test', deployment: DEPLOYMENT },
+      shutdownSignal: shutdown.signal,
+    });
+    const serviceUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
-      const chain = outputChain('LATISS', utcToTai(Date.now() / 1000));
-      const run = outputRun(chain, 'ApPipe', DEPLOYMENT);
-      const exported = await central.repo.registry.queryDatasets({
-        datasetType: 'difference_image',
-        collections: [run],
-      });
-      expect(exported.map((d) => d.dataId)).toEqual([
-        expect.objectContaining({ visit: Number(visit), detector: 0 }),
-      ]);
-      for (const type of ['preliminary_visit_image', 'dia_source_associated', 'apdb_marker'])
-        expect(
-          await central.repo.registry.queryDatasets({ datasetType: type, collections: [run] }),
-        ).toHaveLength(1);
-      expect((await central.repo.registry.flattenCollections([chain]))[0]?.name).toBe(run);
-    }, 90_000);
-  },
-);
+    // next_visit topic → fan-out → POST /next-visit
+    const fanOut = new NextVisitFanOut({
+      rules: { instrument: 'LATISS', messageExpirationSeconds: 600 },
+      sender: new VisitPoster({ serviceUrl, source: f.topic, retryOn503: true, dispatcher }),
+      maxInFlight: 4,
+      metrics: new FanOutMetrics(),
+      log: quietLogger,
+      clock: systemClock,
+    });
+    fanOutConsumer = await startFanOutConsumer({
+      kafka,
+      topic: f.topic,
+      groupId: uniqueName('it-ap-fanout'),
+      fanOut,
+      signal: shutdown.signal,
+    });
+    await new Promise((r) => setTimeout(r, 1500)); // the fan-out reads from the newest offset
+  }, 120_000);
+
+  afterAll(async () => {
+    shutdown.abort();
+    await fanOutConsumer?.disconnect();
+    await app?.close();
+    await notifications?.disconnect();
+    await bridge?.close();
+    await alerts?.close();
+    if (topicArn) await sns.send(new DeleteTopicCommand({ TopicArn: topicArn }));
+    sns.destroy();
+    await dispatcher.close();
+    await apdb?.close();
+    await dropSchema(apdbSchema);
+    await central?.cleanup();
+    await f?.cleanup();
+    rmSync(localRepos, { recursive: true, force: true });
+  });
+
+  it('stores DiaSources in the APDB and exports the outputs under <INST>/prompt/output-<date>/ApPipe/<deployment>', async () => {
+    const [sent] = (await uploadCurated(await f.context('LATISS', 'curated'), 1)).groups;
+    if (!sent) throw new Error('the tester uploaded no group');
+    const record = await readGroupRecord(f.usersBucket, sent.groupId);
+    const deadline = Date.now() + 150_000;
+    while (answered.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const [answer] = answered;
+    if (answer?.error) throw answer.error;
+    expect(answer?.visit).toMatchObject({ instrument: 'LATISS', detector: 0, groupId: sent.groupId });
+    expect(answer?.outcome?.pipeline).toBe('ApPipe');
+
+    const visit = BigInt(record.exposureIds[0] ?? 0);
+    const diaSources = await apdb.db.query<{ n: bigint }>(
+      `SELECT count(*) AS n FROM "${apdbSchema}"."DiaSource" WHERE "visit" = $1 AND "detector" = 0`,
+      [visit],
+    );
+    expect(Number(diaSources.rows[0]?.n)).toBeGreaterThan(0);
+
+    const chain = outputChain('LATISS', utcToTai(Date.now() / 1000));
+    const run = outputRun(chain, 'ApPipe', DEPLOYMENT);
+    const exported = await central.repo.registry.queryDatasets({
+      datasetType: 'difference_image',
+      collections: [run],
+    });
+    expect(exported.map((d) => d.dataId)).toEqual([
+      expect.objectContaining({ visit: Number(visit), detector: 0 }),
+    ]);
+    for (const type of ['preliminary_visit_image', 'dia_source_associated', 'apdb_marker'])
+      expect(
+        await central.repo.registry.queryDatasets({ datasetType: type, collections: [run] }),
+      ).toHaveLength(1);
+    expect((await central.repo.registry.flattenCollections([chain]))[0]?.name).toBe(run);
+  }, 180_000);
+});
