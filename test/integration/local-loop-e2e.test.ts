@@ -56,6 +56,7 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
       dataDir,
       repoRoot,
       logger: quiet,
+      serviceLogLevels: 'lsst.activator=CRITICAL timer.lsst.activator=CRITICAL',
       progress: (line) => process.stdout.write(`[e2e] ${line}\n`),
       timings: { slewSeconds: 1, snapSeconds: 1 },
       workerCount: 3,

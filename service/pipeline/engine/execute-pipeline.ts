@@ -27,6 +27,8 @@ export interface ExecutionOptions {
 export interface TaskTiming {
   readonly label: string;
   readonly task: string;
+  /** When the task started, after the execution's start (its inputs are read before). */
+  readonly startMilliseconds: number;
   readonly milliseconds: number;
 }
 
@@ -36,6 +38,8 @@ export interface ExecutionReport {
   readonly tasks: readonly TaskTiming[];
   readonly outputs: readonly DatasetRef[];
   readonly totalMilliseconds: number;
+  /** Wall-clock start of the execution (Unix ms), so task times can be placed on a timeline. */
+  readonly startedAtUnixMs: number;
 }
 
 export async function executePipeline(
@@ -51,6 +55,7 @@ export async function executePipeline(
   const timings: TaskTiming[] = [];
   const outputs: DatasetRef[] = [];
   const start = now();
+  const startedAtUnixMs = Date.now();
   for (const node of graph.tasks) {
     if (signal.aborted) {
       throw new PipelineAbortedError(
@@ -69,10 +74,22 @@ export async function executePipeline(
         cause: error,
       });
     }
-    timings.push({ label: node.label, task: node.task.name, milliseconds: now() - t0 });
+    timings.push({
+      label: node.label,
+      task: node.task.name,
+      startMilliseconds: t0 - start,
+      milliseconds: now() - t0,
+    });
     for (const ref of await writeOutputs(graph, node, result, produced, options)) outputs.push(ref);
   }
-  return { file, run: options.run, tasks: timings, outputs, totalMilliseconds: now() - start };
+  return {
+    file,
+    run: options.run,
+    tasks: timings,
+    outputs,
+    totalMilliseconds: now() - start,
+    startedAtUnixMs,
+  };
 }
 
 async function gatherInputs(
