@@ -7,7 +7,7 @@
 // approximation), summed and solved. Stamps whose χ²/dof stands out are clipped and the fit redone.
 
 import type { MaskedImage } from '../image/masked-image';
-import { dot, slidingDot4 } from '../image/sliding-dot';
+import { slidingDot4 } from '../image/sliding-dot';
 import type { KernelBasis } from './kernel-basis';
 import type { StampCentres } from './kernel-stamps';
 import { solveSymmetric } from './linear-algebra';
@@ -234,9 +234,11 @@ function stampRowPass(
   for (let r = 0; r < side + 2 * h; r++) {
     const start = (cy - half - h + r) * width + cx - half - h;
     const o = r * side;
-    let i = 0;
-    for (; i + 4 <= side; i += 4) slidingDot4(image, start + i, 1, taps, rows, o + i, 1, false);
-    for (; i < side; i++) rows[o + i] = dot(image, start + i, 1, taps);
+    // The last step of four ends at the stamp's last column (recomputing up to three): no tail loop.
+    for (let i = 0; i < side; i += 4) {
+      const at = Math.min(i, side - 4);
+      slidingDot4(image, start + at, 1, taps, rows, o + at, 1, false);
+    }
   }
   return rows;
 }
@@ -249,12 +251,11 @@ function stampColumnPass(
   out: Float32Array,
 ): void {
   const taps = Float64Array.from(columnFilter).reverse();
-  let j = 0;
-  for (; j + 4 <= side; j += 4)
+  for (let j = 0; j < side; j += 4) {
+    const at = Math.min(j, side - 4);
     for (let i = 0; i < side; i++)
-      slidingDot4(rows, j * side + i, side, taps, out, j * side + i, side, false);
-  for (; j < side; j++)
-    for (let i = 0; i < side; i++) out[j * side + i] = dot(rows, j * side + i, side, taps);
+      slidingDot4(rows, at * side + i, side, taps, out, at * side + i, side, false);
+  }
 }
 
 /** Which global unknowns a local coefficient depends on, and with which spatial factor. */
