@@ -380,8 +380,18 @@ export class Activator implements VisitProcessor {
         skipped.file,
         skipped.reason,
       );
-    for (const task of outcome.report.tasks)
-      state.timer.record(`task:${task.label}`, task.milliseconds / 1000);
+    const { report } = outcome;
+    state.timer.record(
+      'pipeline',
+      report.totalMilliseconds / 1000,
+      report.startedAtUnixMs + report.totalMilliseconds,
+    );
+    for (const task of report.tasks)
+      state.timer.record(
+        `task:${task.label}`,
+        task.milliseconds / 1000,
+        report.startedAtUnixMs + task.startMilliseconds + task.milliseconds,
+      );
     return { basename, run: outcome.report.run };
   }
 }

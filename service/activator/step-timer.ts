@@ -12,8 +12,8 @@ export class StepTimer {
     private readonly context: Pick<VisitContext, 'recordStep'>,
   ) {}
 
-  record(step: string, seconds: number): void {
-    this.context.recordStep(step, seconds);
+  record(step: string, seconds: number, endedAtUnixMs?: number): void {
+    this.context.recordStep(step, seconds, endedAtUnixMs);
     this.timerLog.debug({ step, seconds }, '%s took %s s', step, seconds.toFixed(3));
   }
 

@@ -3,6 +3,7 @@
 // detector) is followed in the journal until it ends, then checked against what was injected.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { PoolManifestGroup } from '../../tester/pool/pool-manifest';
 import { GroupIdAllocator } from '../../tester/upload/claim-ids';
 import { KafkaNextVisitSender } from '../../tester/upload/next-visit-sender';
 import { PoolCache } from '../../tester/upload/pool-cache';
@@ -13,6 +14,7 @@ import { loadAlertSchema } from '../alerts/alert-schema';
 import { apdbTableCounts } from '../dashboard/apdb-counts';
 import type { LsstAmpSize } from '../domain/camera-geometry/amp-layout';
 import { type Instrument, type InstrumentName, instrumentByName } from '../domain/instruments';
+import type { ObjectBucket } from '../ports/object-bucket';
 import { type RunningInstrumentService, startInstrumentService } from './instrument-service';
 import type { InstrumentBackends, LoopBackends, Unsubscribe } from './loop-backends';
 import { ensureSeeded } from './seed-instrument';
@@ -30,6 +32,10 @@ export interface LocalLoopOptions {
   readonly progress: (message: string) => void;
   readonly timings: UploadTimings;
   readonly workerCount?: number;
+  /** SERVICE_LOG_LEVELS of the services (`.=WARNING` quiets the activator's own lines). */
+  readonly serviceLogLevels?: string;
+  /** Take the next group only when the previous one ended (one process is one pod). @default true */
+  readonly sequential?: boolean;
   readonly ampSize?: LsstAmpSize;
   /** Each framed alert as it comes off an alert topic (the dashboard's archive). */
   readonly onAlert?: (message: Buffer, instrument: InstrumentName) => void;
@@ -115,6 +121,7 @@ export class LocalLoop {
       repoRoot: options.repoRoot,
       logger: options.logger,
       workerCount: options.workerCount ?? 4,
+      ...(options.serviceLogLevels === undefined ? {} : { logLevels: options.serviceLogLevels }),
     });
     this.running.set(instrument.name, {
       backends,
@@ -128,14 +135,21 @@ export class LocalLoop {
   }
 
   /**
-   * Plays `count` curated groups of an instrument, one after another as the camera takes them, and
-   * resolves once every (group, detector) ended; `expected` says whether all ended as meant.
+   * Plays `count` curated groups of an instrument one after another, each once the previous one has
+   * ended, and resolves once every (group, detector) ended; `expected` says whether all ended as meant.
    */
-  async runGroups(name: InstrumentName, count: number, timeoutSeconds = 900): Promise<GroupsResult> {
+  async runGroups(
+    name: InstrumentName,
+    count: number,
+    options: { timeoutSeconds?: number; only?: (group: PoolManifestGroup) => boolean } = {},
+  ): Promise<GroupsResult> {
     const running = this.running.get(name);
     if (!running) throw new Error(`${name} is not running in this loop`);
+    const timeoutSeconds = options.timeoutSeconds ?? 900;
     const started = performance.now();
-    const groups = running.pool.manifest.groups;
+    const groups = running.pool.manifest.groups.filter(options.only ?? (() => true));
+    const putAt = new Map<string, number>();
+    const rawBucket = timedPuts(running.backends.testerRawBucket, putAt);
     const sender = new KafkaNextVisitSender(
       this.options.backends.publisher,
       running.backends.topics.nextVisit,
@@ -151,7 +165,7 @@ export class LocalLoop {
         {
           instrument: name,
           usersBucket: running.backends.usersBucket,
-          rawBucket: running.backends.testerRawBucket,
+          rawBucket,
           sender,
           allocator: running.allocator,
           pool: running.pool,
@@ -165,12 +179,20 @@ export class LocalLoop {
       this.options.progress(
         `${name}: sent group ${sent.groupId} (${group.name}${group.hasTemplate ? '' : ', no template'}, ${group.raws.length} detector(s))`,
       );
+      const uploaded = await readGroupRecord(running.backends.usersBucket, sent.groupId);
+      const groupEnds: Promise<VisitRecord>[] = [];
       for (const raw of group.raws) {
         const record = this.options.journal.entry(name, sent.groupId, raw.detector);
         record.hasTemplate = group.hasTemplate;
         record.expectedPipeline = running.service.mainPipelines[0];
-        ends.push(this.followVisit(running, record, timeoutSeconds));
+        const keys = uploaded.detectors.find((d) => d.detector === raw.detector)?.rawKeys ?? [];
+        record.rawsPutAt = Math.max(...keys.map((key) => putAt.get(key) ?? 0));
+        groupEnds.push(this.followVisit(running, record, timeoutSeconds));
       }
+      // One process stands in for a Knative service that would scale out: the next group is taken
+      // once this one's detectors are done, so visits do not share the CPU and their times are theirs.
+      if (this.options.sequential !== false) await Promise.all(groupEnds);
+      ends.push(...groupEnds);
     }
     const records = await Promise.all(ends);
     const firstChoice = running.service.mainPipelines[0] ?? '';
@@ -245,4 +267,19 @@ function describeEnd(record: VisitRecord): string {
       ? ''
       : `, ${record.diaSources} DIA source(s), ${record.transientsFound}/${record.transientsInjected} injected found, ${record.alerts} alert(s)`;
   return `${where}: ${record.pipeline}${record.fallback ? ' (fallback)' : ''}${dia} in ${total?.toFixed(1) ?? '-'} s`;
+}
+
+/** The bucket, noting when each put completed (PUT → APDB commit is measured from there). */
+function timedPuts(bucket: ObjectBucket, putAt: Map<string, number>): ObjectBucket {
+  return {
+    location: bucket.location,
+    check: () => bucket.check(),
+    claim: (key, body) => bucket.claim(key, body),
+    get: (key) => bucket.get(key),
+    list: (prefix) => bucket.list(prefix),
+    async put(key, body, contentType) {
+      await bucket.put(key, body, contentType);
+      putAt.set(key, Date.now());
+    },
+  };
 }

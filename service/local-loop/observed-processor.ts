@@ -18,9 +18,9 @@ export class ObservedProcessor implements VisitProcessor {
     try {
       const outcome = await this.inner.processVisit(visit, {
         ...context,
-        recordStep: (step, seconds) => {
-          context.recordStep(step, seconds);
-          this.journal.step(record, step, seconds);
+        recordStep: (step, seconds, endedAtUnixMs) => {
+          context.recordStep(step, seconds, endedAtUnixMs);
+          this.journal.step(record, step, seconds, endedAtUnixMs);
         },
       });
       this.journal.finished(record, { pipeline: outcome.pipeline, httpStatus: 200 });

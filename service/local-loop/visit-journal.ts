@@ -42,6 +42,8 @@ export interface VisitRecord {
   readonly queuedAt: number;
   startedAt?: number;
   finishedAt?: number;
+  /** Unix ms when the last of the detector's raws was stored in the raw bucket. */
+  rawsPutAt?: number;
   readonly steps: VisitStep[];
   httpStatus?: number;
   error?: string;
@@ -91,9 +93,9 @@ export class VisitJournal {
     this.changed(record);
   }
 
-  step(record: VisitRecord, name: string, seconds: number): void {
-    const startedAt = record.startedAt ?? Date.now();
-    const end = (Date.now() - startedAt) / 1000;
+  step(record: VisitRecord, name: string, seconds: number, endedAtUnixMs = Date.now()): void {
+    const startedAt = record.startedAt ?? endedAtUnixMs;
+    const end = (endedAtUnixMs - startedAt) / 1000;
     record.steps.push({ name, startSeconds: Math.max(0, end - seconds), seconds });
     this.changed(record);
   }

@@ -3,9 +3,9 @@
 import { formatTable } from '../../tester/cli/summary-table';
 import type { VisitRecord } from './visit-journal';
 
-/** Seconds of the named step, or of every `task:` step for "pipeline". */
+/** Seconds of the named step ("pipeline": the whole run with its reads and writes, else its tasks). */
 export function stepSeconds(record: VisitRecord, step: string): number {
-  if (step === 'pipeline')
+  if (step === 'pipeline' && !record.steps.some((s) => s.name === 'pipeline'))
     return record.steps.filter((s) => s.name.startsWith('task:')).reduce((sum, s) => sum + s.seconds, 0);
   return record.steps.filter((s) => s.name === step).reduce((sum, s) => sum + s.seconds, 0);
 }

@@ -8,8 +8,11 @@ export interface VisitContext {
   readonly signal: AbortSignal;
   /** Carries the visit's MDC fields (instrument, group, detector, day_obs, survey). */
   readonly log: FastifyBaseLogger;
-  /** Records how long a named step took (prep, wait, ingest, a task, export). */
-  readonly recordStep: (step: string, seconds: number) => void;
+  /**
+   * Records how long a named step took (prep, wait, ingest, pipeline, a task, export); `endedAtUnixMs`
+   * when the step ended earlier than now (pipeline tasks are reported after the pipeline).
+   */
+  readonly recordStep: (step: string, seconds: number, endedAtUnixMs?: number) => void;
 }
 
 export interface VisitOutcome {

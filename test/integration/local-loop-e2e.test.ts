@@ -56,6 +56,7 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
       dataDir,
       repoRoot,
       logger: quiet,
+      serviceLogLevels: 'lsst.activator=CRITICAL timer.lsst.activator=CRITICAL',
       progress: (line) => process.stdout.write(`[e2e] ${line}\n`),
       timings: { slewSeconds: 1, snapSeconds: 1 },
       workerCount: 3,
@@ -122,10 +123,18 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
   it('exports the outputs to the central repo under the pipeline run names, and cleans the local repos', async () => {
     const { central } = await backends.forInstrument(instrumentByName('LATISS'));
     for (const record of result.records) {
-      const datasets = await central.registry.queryDatasets({
-        datasetType: record.hasTemplate ? 'difference_image' : 'post_isr_image',
-        where: { instrument: 'LATISS', detector: record.detector, visit: record.visit ?? -1 },
-      });
+      // ApPipe's difference image is per visit; the Isr fallback's output per exposure (one snap: same id).
+      const datasets = await central.registry.queryDatasets(
+        record.hasTemplate
+          ? {
+              datasetType: 'difference_image',
+              where: { instrument: 'LATISS', detector: record.detector, visit: record.visit ?? -1 },
+            }
+          : {
+              datasetType: 'post_isr_image',
+              where: { instrument: 'LATISS', detector: record.detector, exposure: record.visit ?? -1 },
+            },
+      );
       expect(datasets.length, `${record.group}: no exported outputs`).toBeGreaterThan(0);
       for (const dataset of datasets)
         expect(dataset.run).toMatch(

@@ -144,12 +144,14 @@ async function openVisitWithSources(page: Page, open: CheckDashboardOptions['ope
 
 async function checkWaterfall(page: Page, api: DetectorViewBody): Promise<string[]> {
   if (api.steps.length === 0) throw new DashboardCheckError('the opened visit has no steps to draw');
-  const drawn: Array<{ step: string; width: number }> = [];
-  for (const bar of await page.getByTestId('waterfall-bar').all())
-    drawn.push({
-      step: (await bar.getAttribute('data-step')) ?? '',
-      width: (await bar.boundingBox())?.width ?? 0,
-    });
+  // Measured in one pass inside the page: the view redraws on every poll, so bars fetched one by one
+  // may be replaced (and measure as nothing) in between.
+  const drawn = await page.$$eval('[data-testid="waterfall-bar"]', (bars) =>
+    bars.map((bar) => ({
+      step: bar.getAttribute('data-step') ?? '',
+      width: bar.getBoundingClientRect().width,
+    })),
+  );
   const expected = api.steps.map((s) => s.name);
   const names = drawn.map((d) => d.step);
   if (names.join('\n') !== expected.join('\n'))

@@ -3,12 +3,13 @@
 // SVD, enough terms for 1e-5 of its energy), so a cell costs 2·(2h+1) multiply-adds per pixel and term
 // instead of (2h+1)², run as 1-D row and column passes over Float32Array scratch. The variance is
 // convolved with K², whose single leading term is rescaled to K²'s exact sum so the propagated
-// variance keeps its normalisation, and trimmed to its non-negligible taps. Pixels within h of the edge, or of
-// NO_DATA/BAD input, become NO_DATA: their sums would be incomplete.
+// variance keeps its normalisation, and trimmed to its non-negligible taps. Pixels within h of the edge
+// (or up to 3 more at the far edges, see below), or of NO_DATA/BAD input, become NO_DATA: their sums
+// would be incomplete.
 
 import { MaskBit } from '../image/mask-bits';
 import type { MaskedImage } from '../image/masked-image';
-import { dot, slidingDot4 } from '../image/sliding-dot';
+import { slidingDot4 } from '../image/sliding-dot';
 import { type SeparableTerm, separableTerms } from './linear-algebra';
 
 export interface KernelField {
@@ -45,12 +46,18 @@ export function convolveKernelField(
   const variance = new Float32Array(width * height);
   const kernel = new Float64Array(size * size);
   const squared = new Float64Array(size * size);
-  const cell = options.cellSize;
+  // The passes step four pixels at a time: cells are multiples of four, and so is the convolved area
+  // (the ≤ 3 columns and rows it leaves join the NO_DATA border). No odd-sized tail means no cold code
+  // path in the hot loops, which V8 would otherwise deoptimize on again and again.
+  const cell = 4 * Math.max(1, Math.round(options.cellSize / 4));
+  const xEnd = h + 4 * Math.floor(Math.max(0, width - 2 * h) / 4);
+  const yEnd = h + 4 * Math.floor(Math.max(0, height - 2 * h) / 4);
   const scratch = new Float32Array((cell + 2 * h) * cell);
-  for (let y0 = h; y0 < height - h; y0 += cell) {
-    const y1 = Math.min(y0 + cell, height - h);
-    for (let x0 = h; x0 < width - h; x0 += cell) {
-      const x1 = Math.min(x0 + cell, width - h);
+  let previousTerms: SeparableTerm[] = [];
+  for (let y0 = h; y0 < yEnd; y0 += cell) {
+    const y1 = Math.min(y0 + cell, yEnd);
+    for (let x0 = h; x0 < xEnd; x0 += cell) {
+      const x1 = Math.min(x0 + cell, xEnd);
       const box: CellBox = { width, x0, x1, y0, y1 };
       field.kernelAt((x0 + x1 - 1) / 2, (y0 + y1 - 1) / 2, kernel);
       let sumSquared = 0;
@@ -58,7 +65,8 @@ export function convolveKernelField(
         squared[p] = (kernel[p] as number) ** 2;
         sumSquared += squared[p] as number;
       }
-      const terms = separableTerms(kernel, size, options.tolerance, options.maxTerms);
+      const terms = separableTerms(kernel, size, options.tolerance, options.maxTerms, previousTerms);
+      previousTerms = terms;
       terms.forEach((term, t) => {
         rowPass(input.image, scratch, box, h, term.row);
         columnPass(scratch, image, box, term.column, t > 0);
@@ -71,7 +79,7 @@ export function convolveKernelField(
       columnPass(scratch, variance, box, trimmed.term.column, false, h - trimmed.half);
     }
   }
-  return { width, height, image, variance, mask: convolvedMask(input.mask, width, height, h) };
+  return { width, height, image, variance, mask: convolvedMask(input.mask, width, height, h, xEnd, yEnd) };
 }
 
 /** Outer taps of the variance kernel below this fraction of its largest tap are left out. */
@@ -134,9 +142,8 @@ function rowPass(
   for (let y = y0 - h; y < y1 + h; y++) {
     const o = (y - y0 + halo) * cellWidth;
     const rowStart = y * width + x0 - h;
-    let x = 0;
-    for (; x + 4 <= cellWidth; x += 4) slidingDot4(input, rowStart + x, 1, taps, scratch, o + x, 1, false);
-    for (; x < cellWidth; x++) scratch[o + x] = dot(input, rowStart + x, 1, taps);
+    for (let x = 0; x < cellWidth; x += 4)
+      slidingDot4(input, rowStart + x, 1, taps, scratch, o + x, 1, false);
   }
 }
 
@@ -153,18 +160,11 @@ function columnPass(
   const cellWidth = x1 - x0;
   const taps = reversed(column);
   // Output row y reads scratch rows (y − y0 + inset) … (y − y0 + inset + 2h), tap 2h first.
-  let y = y0;
-  for (; y + 4 <= y1; y += 4) {
+  for (let y = y0; y < y1; y += 4) {
     const o = y * width + x0;
     const first = (y - y0 + inset) * cellWidth;
     for (let x = 0; x < cellWidth; x++)
       slidingDot4(scratch, first + x, cellWidth, taps, out, o + x, width, accumulate);
-  }
-  for (; y < y1; y++) {
-    const o = y * width + x0;
-    const first = (y - y0 + inset) * cellWidth;
-    for (let x = 0; x < cellWidth; x++)
-      out[o + x] = (accumulate ? (out[o + x] as number) : 0) + dot(scratch, first + x, cellWidth, taps);
   }
 }
 
@@ -172,8 +172,18 @@ function reversed(filter: Float64Array): Float64Array {
   return Float64Array.from(filter).reverse();
 }
 
-/** The input's bits at each pixel, plus NO_DATA near the edge and within h of NO_DATA/BAD input. */
-function convolvedMask(mask: Uint16Array, width: number, height: number, h: number): Uint16Array {
+/**
+ * The input's bits at each pixel, plus NO_DATA outside the convolved area [h, xEnd)×[h, yEnd) and
+ * within h of NO_DATA/BAD input.
+ */
+function convolvedMask(
+  mask: Uint16Array,
+  width: number,
+  height: number,
+  h: number,
+  xEnd: number,
+  yEnd: number,
+): Uint16Array {
   const out = Uint16Array.from(mask);
   // Rows dilated along x (1 within h of a spreading pixel), then a running count of dilated rows
   // down each column. Rows without any spreading pixel (almost all of them) are skipped outright.
@@ -207,16 +217,14 @@ function convolvedMask(mask: Uint16Array, width: number, height: number, h: numb
     }
     if (y < 0) continue;
     const o = y * width;
-    if (y < h || y >= height - h) {
+    if (y < h || y >= yEnd) {
       for (let x = 0; x < width; x++) out[o + x] = (out[o + x] as number) | MaskBit.NO_DATA;
       continue;
     }
-    for (let x = 0; x < h; x++) {
-      out[o + x] = (out[o + x] as number) | MaskBit.NO_DATA;
-      out[o + width - 1 - x] = (out[o + width - 1 - x] as number) | MaskBit.NO_DATA;
-    }
+    for (let x = 0; x < h; x++) out[o + x] = (out[o + x] as number) | MaskBit.NO_DATA;
+    for (let x = xEnd; x < width; x++) out[o + x] = (out[o + x] as number) | MaskBit.NO_DATA;
     if (rowsInWindow === 0) continue;
-    for (let x = h; x < width - h; x++) {
+    for (let x = h; x < xEnd; x++) {
       if ((columns[x] as number) > 0) out[o + x] = (out[o + x] as number) | MaskBit.NO_DATA;
     }
   }

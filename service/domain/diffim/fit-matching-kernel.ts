@@ -7,6 +7,7 @@
 // approximation), summed and solved. Stamps whose χ²/dof stands out are clipped and the fit redone.
 
 import type { MaskedImage } from '../image/masked-image';
+import { slidingDot4 } from '../image/sliding-dot';
 import type { KernelBasis } from './kernel-basis';
 import type { StampCentres } from './kernel-stamps';
 import { solveSymmetric } from './linear-algebra';
@@ -157,21 +158,19 @@ function stampSystem(
   const side = 2 * half + 1;
   const n = side * side;
   const columns = basis.count + 1;
+  // Bases of one Gaussian width and x power share their row filter: each is run over the stamp once.
+  const rowPassed = new Map<Float64Array, Float32Array>();
+  const column = new Float32Array(n);
   const design: Float64Array[] = [];
-  const rowBuffer = new Float64Array((side + 2 * h) * side);
   for (let k = 0; k < basis.count; k++) {
-    design.push(
-      convolveStamp(
-        reference,
-        basis.rowFilters[k] as Float64Array,
-        basis.columnFilters[k] as Float64Array,
-        cx,
-        cy,
-        half,
-        h,
-        rowBuffer,
-      ),
-    );
+    const rowFilter = basis.rowFilters[k] as Float64Array;
+    let rows = rowPassed.get(rowFilter);
+    if (!rows) {
+      rows = stampRowPass(reference, rowFilter, cx, cy, half, h);
+      rowPassed.set(rowFilter, rows);
+    }
+    stampColumnPass(rows, basis.columnFilters[k] as Float64Array, side, column);
+    design.push(Float64Array.from(column));
   }
   const first = design[0] as Float64Array;
   // Descending, so the raw first column is still raw while the others subtract it.
@@ -181,68 +180,82 @@ function stampSystem(
     const s = basis.scale[k] as number;
     for (let p = 0; p < n; p++) c[p] = s * ((c[p] as number) - z * (k === 0 ? 0 : (first[p] as number)));
   }
-  const q = new Float64Array(columns * columns);
-  const b = new Float64Array(columns);
-  let tt = 0;
-  const row = new Float64Array(columns);
+  // Weighted design columns (√w·basis image, √w for the background) and √w·target, so each normal
+  // matrix entry is one tight dot product over the stamp's pixels.
+  const sqrtW = new Float64Array(n);
+  const weightedTarget = new Float64Array(n);
   for (let j = 0; j < side; j++) {
     for (let i = 0; i < side; i++) {
       const p = j * side + i;
       const pixel = (cy - half + j) * width + (cx - half + i);
       const v = (target.variance[pixel] as number) + (reference.variance[pixel] as number);
       if (!(v > 0)) continue;
-      const w = 1 / v;
-      const t = target.image[pixel] as number;
-      for (let k = 0; k < basis.count; k++) row[k] = (design[k] as Float64Array)[p] as number;
-      row[basis.count] = 1;
-      for (let r = 0; r < columns; r++) {
-        const wr = w * (row[r] as number);
-        b[r] = (b[r] as number) + wr * t;
-        for (let c = r; c < columns; c++)
-          q[r * columns + c] = (q[r * columns + c] as number) + wr * (row[c] as number);
-      }
-      tt += w * t * t;
+      const r = 1 / Math.sqrt(v);
+      sqrtW[p] = r;
+      weightedTarget[p] = r * (target.image[pixel] as number);
     }
   }
-  for (let r = 0; r < columns; r++)
-    for (let c = 0; c < r; c++) q[r * columns + c] = q[c * columns + r] as number;
+  for (const c of design) for (let p = 0; p < n; p++) c[p] = (c[p] as number) * (sqrtW[p] as number);
+  design.push(sqrtW);
+  const q = new Float64Array(columns * columns);
+  const b = new Float64Array(columns);
+  for (let r = 0; r < columns; r++) {
+    const dr = design[r] as Float64Array;
+    b[r] = dotProduct(dr, weightedTarget);
+    for (let c = r; c < columns; c++) {
+      const value = dotProduct(dr, design[c] as Float64Array);
+      q[r * columns + c] = value;
+      q[c * columns + r] = value;
+    }
+  }
+  const tt = dotProduct(weightedTarget, weightedTarget);
   return { x: cx, y: cy, q, b, tt, pixels: n };
 }
 
-/** (reference ⊗ rowFilter(u)·columnFilter(v)) over the stamp, out(x) = Σ B(u,v)·ref(x−u, y−v). */
-function convolveStamp(
+function dotProduct(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+/** rows[r·side + i] = Σ_u rowFilter(u)·reference[cy − half − h + r, cx − half + i − u], r over side + 2h rows. */
+function stampRowPass(
   reference: MaskedImage,
   rowFilter: Float64Array,
-  columnFilter: Float64Array,
   cx: number,
   cy: number,
   half: number,
   h: number,
-  rowBuffer: Float64Array,
-): Float64Array {
+): Float32Array {
   const { width, image } = reference;
   const side = 2 * half + 1;
-  const rows = side + 2 * h;
-  for (let r = 0; r < rows; r++) {
-    const y = cy - half - h + r;
-    const offset = y * width;
-    for (let i = 0; i < side; i++) {
-      const x = cx - half + i;
-      let s = 0;
-      for (let u = -h; u <= h; u++) s += (rowFilter[u + h] as number) * (image[offset + x - u] as number);
-      rowBuffer[r * side + i] = s;
+  const taps = Float64Array.from(rowFilter).reverse();
+  const rows = new Float32Array((side + 2 * h) * side);
+  for (let r = 0; r < side + 2 * h; r++) {
+    const start = (cy - half - h + r) * width + cx - half - h;
+    const o = r * side;
+    // The last step of four ends at the stamp's last column (recomputing up to three): no tail loop.
+    for (let i = 0; i < side; i += 4) {
+      const at = Math.min(i, side - 4);
+      slidingDot4(image, start + at, 1, taps, rows, o + at, 1, false);
     }
   }
-  const out = new Float64Array(side * side);
-  for (let j = 0; j < side; j++) {
-    for (let i = 0; i < side; i++) {
-      let s = 0;
-      for (let v = -h; v <= h; v++)
-        s += (columnFilter[v + h] as number) * (rowBuffer[(j + h - v) * side + i] as number);
-      out[j * side + i] = s;
-    }
+  return rows;
+}
+
+/** out[j·side + i] = Σ_v columnFilter(v)·rows[(j + h − v)·side + i]: the stamp convolved with one basis. */
+function stampColumnPass(
+  rows: Float32Array,
+  columnFilter: Float64Array,
+  side: number,
+  out: Float32Array,
+): void {
+  const taps = Float64Array.from(columnFilter).reverse();
+  for (let j = 0; j < side; j += 4) {
+    const at = Math.min(j, side - 4);
+    for (let i = 0; i < side; i++)
+      slidingDot4(rows, at * side + i, side, taps, out, at * side + i, side, false);
   }
-  return out;
 }
 
 /** Which global unknowns a local coefficient depends on, and with which spatial factor. */

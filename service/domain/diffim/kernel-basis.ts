@@ -37,10 +37,13 @@ export function kernelBasis(options: KernelBasisOptions): KernelBasis {
   const columnFilters: Float64Array[] = [];
   sigmas.forEach((sigma, s) => {
     const degree = degrees[s] as number;
+    // One array per (width, power): bases that share a row filter share the object, so a stamp's
+    // row pass can be reused across them.
+    const filters = Array.from({ length: degree + 1 }, (_, power) => gaussianPolynomial(sigma, power, half));
     for (let i = 0; i <= degree; i++) {
       for (let j = 0; j <= degree - i; j++) {
-        rowFilters.push(gaussianPolynomial(sigma, i, half));
-        columnFilters.push(gaussianPolynomial(sigma, j, half));
+        rowFilters.push(filters[i] as Float64Array);
+        columnFilters.push(filters[j] as Float64Array);
       }
     }
   });

@@ -49,13 +49,16 @@ export interface SeparableTerm {
 
 /**
  * The fewest separable terms (at most `maxTerms`) whose sum leaves less than `tolerance` of the
- * matrix's squared Frobenius norm unexplained. `matrix` is `size`×`size`, row-major.
+ * matrix's squared Frobenius norm unexplained. `matrix` is `size`×`size`, row-major. `previous`, the
+ * terms of a similar matrix (the kernel of the neighbouring cell), starts each power iteration from
+ * its row vector, so it converges in a few steps instead of tens.
  */
 export function separableTerms(
   matrix: Float64Array,
   size: number,
   tolerance: number,
   maxTerms: number,
+  previous: readonly SeparableTerm[] = [],
 ): SeparableTerm[] {
   const residual = Float64Array.from(matrix);
   const total = frobenius2(residual);
@@ -63,7 +66,7 @@ export function separableTerms(
   if (total === 0) return terms;
   while (terms.length < maxTerms && frobenius2(residual) > tolerance * total) {
     const u = new Float64Array(size);
-    const v = new Float64Array(size).fill(1 / Math.sqrt(size));
+    const v = startVector(previous[terms.length], size);
     let sigma = 0;
     for (let iteration = 0; iteration < 100; iteration++) {
       multiply(residual, size, v, u);
@@ -87,6 +90,15 @@ export function separableTerms(
     terms.push({ column, row: Float64Array.from(v) });
   }
   return terms;
+}
+
+/** The previous term's row direction, or the uniform unit vector. */
+function startVector(previous: SeparableTerm | undefined, size: number): Float64Array {
+  if (previous && previous.row.length === size) {
+    const n = norm(previous.row);
+    if (n > 0) return previous.row.map((x) => x / n);
+  }
+  return new Float64Array(size).fill(1 / Math.sqrt(size));
 }
 
 function frobenius2(m: Float64Array): number {

@@ -149,9 +149,13 @@ export function finishSubtraction(
   const differencePsf = mode === 'convolveTemplate' ? sciencePsf : templatePsf;
   const common = { mode, kernel, sciencePsf, templatePsf, differencePsf };
   if (mode === 'convolveTemplate') {
-    // The convolved template is this subtraction's own buffer: the background is added in place.
-    addBackground(convolved.image, convolved.width, background);
-    return { ...common, matchedTemplate: convolved, difference: subtract(science, convolved, 1) };
+    // The convolved template is this subtraction's own buffer: the background is added in place, in
+    // the same pass that subtracts it.
+    return {
+      ...common,
+      matchedTemplate: convolved,
+      difference: subtractMatched(science, convolved, background),
+    };
   }
   // Template ≈ K⊗science + b: difference = (K⊗science + b − template)/κ, template as (template − b)/κ.
   const matched = combine(template, background, 1 / scale, -1, convolved.mask, 1 / scale);
@@ -198,18 +202,32 @@ function backgroundPlane(kernel: MatchingKernel): (x: number, y: number) => numb
   return (x, y) => b0 + bx * x + by * y;
 }
 
-function addBackground(
-  image: Float32Array,
-  width: number,
+/** science − (matched + background), adding the background to `matched` in place on the way. */
+function subtractMatched(
+  science: MaskedImage,
+  matched: MaskedImage,
   background: (x: number, y: number) => number,
-): void {
-  const height = image.length / width;
+): MaskedImage {
+  const { width, height } = science;
+  const n = width * height;
+  const image = new Float32Array(n);
+  const variance = new Float32Array(n);
+  const mask = new Uint16Array(n);
+  const m = matched.image;
   for (let y = 0; y < height; y++) {
     const b0 = background(0, y);
     const b1 = background(1, y) - b0;
     const o = y * width;
-    for (let x = 0; x < width; x++) image[o + x] = (image[o + x] as number) + b0 + b1 * x;
+    for (let x = 0; x < width; x++) {
+      const i = o + x;
+      const value = (m[i] as number) + b0 + b1 * x;
+      m[i] = value;
+      image[i] = (science.image[i] as number) - (m[i] as number);
+      variance[i] = (science.variance[i] as number) + (matched.variance[i] as number);
+      mask[i] = (science.mask[i] as number) | (matched.mask[i] as number);
+    }
   }
+  return { width, height, image, variance, mask };
 }
 
 /** scale·(image + sign·background(x, y)), variance·varianceScale², masks ORed with `extraMask`. */

@@ -91,54 +91,8 @@ export function warpExposure(
       }
       const wxo = Math.floor((sx - ix) * PHASES) * taps;
       const wyo = Math.floor((sy - iy) * PHASES) * taps;
-      let sum = 0;
-      let sumVariance = 0;
-      if (taps === 6) {
-        // Lanczos-3, the default: the six x taps written out (about 1.5× faster in V8).
-        const w0 = weights[wxo] as number;
-        const w1 = weights[wxo + 1] as number;
-        const w2 = weights[wxo + 2] as number;
-        const w3 = weights[wxo + 3] as number;
-        const w4 = weights[wxo + 4] as number;
-        const w5 = weights[wxo + 5] as number;
-        const q0 = squared[wxo] as number;
-        const q1 = squared[wxo + 1] as number;
-        const q2 = squared[wxo + 2] as number;
-        const q3 = squared[wxo + 3] as number;
-        const q4 = squared[wxo + 4] as number;
-        const q5 = squared[wxo + 5] as number;
-        for (let j = 0; j < 6; j++) {
-          const r = (y0 + j) * sw + x0;
-          sum +=
-            (weights[wyo + j] as number) *
-            (w0 * (si[r] as number) +
-              w1 * (si[r + 1] as number) +
-              w2 * (si[r + 2] as number) +
-              w3 * (si[r + 3] as number) +
-              w4 * (si[r + 4] as number) +
-              w5 * (si[r + 5] as number));
-          sumVariance +=
-            (squared[wyo + j] as number) *
-            (q0 * (sv[r] as number) +
-              q1 * (sv[r + 1] as number) +
-              q2 * (sv[r + 2] as number) +
-              q3 * (sv[r + 3] as number) +
-              q4 * (sv[r + 4] as number) +
-              q5 * (sv[r + 5] as number));
-        }
-      } else {
-        for (let j = 0; j < taps; j++) {
-          const row = (y0 + j) * sw + x0;
-          let s = 0;
-          let v = 0;
-          for (let i = 0; i < taps; i++) {
-            s += (weights[wxo + i] as number) * (si[row + i] as number);
-            v += (squared[wxo + i] as number) * (sv[row + i] as number);
-          }
-          sum += (weights[wyo + j] as number) * s;
-          sumVariance += (squared[wyo + j] as number) * v;
-        }
-      }
+      const sum = lanczosSample(si, sw, x0, y0, weights, wxo, wyo, taps);
+      const sumVariance = lanczosSample(sv, sw, x0, y0, squared, wxo, wyo, taps);
       const c = iy * sw + ix;
       const bits =
         ((sm[c] as number) | (sm[c + 1] as number) | (sm[c + sw] as number) | (sm[c + sw + 1] as number)) &
@@ -150,6 +104,52 @@ export function warpExposure(
     }
   }
   return { width, height, image, variance, mask, coverage: covered / (width * height) };
+}
+
+/**
+ * Σ_j wy_j Σ_i wx_i plane[y0 + j, x0 + i] with the x and y weights at table offsets wxo and wyo. The
+ * image and the variance are sampled by separate calls: one set of six weights in registers at a time
+ * runs faster in V8 than both interleaved.
+ */
+function lanczosSample(
+  plane: Float32Array,
+  stride: number,
+  x0: number,
+  y0: number,
+  table: Float64Array,
+  wxo: number,
+  wyo: number,
+  taps: number,
+): number {
+  let sum = 0;
+  if (taps === 6) {
+    // Lanczos-3, the default: the six x taps written out (about 1.5× faster in V8).
+    const w0 = table[wxo] as number;
+    const w1 = table[wxo + 1] as number;
+    const w2 = table[wxo + 2] as number;
+    const w3 = table[wxo + 3] as number;
+    const w4 = table[wxo + 4] as number;
+    const w5 = table[wxo + 5] as number;
+    for (let j = 0; j < 6; j++) {
+      const r = (y0 + j) * stride + x0;
+      sum +=
+        (table[wyo + j] as number) *
+        (w0 * (plane[r] as number) +
+          w1 * (plane[r + 1] as number) +
+          w2 * (plane[r + 2] as number) +
+          w3 * (plane[r + 3] as number) +
+          w4 * (plane[r + 4] as number) +
+          w5 * (plane[r + 5] as number));
+    }
+    return sum;
+  }
+  for (let j = 0; j < taps; j++) {
+    const row = (y0 + j) * stride + x0;
+    let s = 0;
+    for (let i = 0; i < taps; i++) s += (table[wxo + i] as number) * (plane[row + i] as number);
+    sum += (table[wyo + j] as number) * s;
+  }
+  return sum;
 }
 
 /** Lanczos weights for PHASES+1 sub-pixel phases, each row of 2a taps normalised to sum 1. */

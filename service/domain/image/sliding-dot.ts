@@ -42,10 +42,3 @@ export function slidingDot4(
   out[at + 2 * outStride] = s2;
   out[at + 3 * outStride] = s3;
 }
-
-/** Σ_k taps[k]·input[start + k·stride]: one output, for the ends that do not fill a step of four. */
-export function dot(input: Float32Array, start: number, stride: number, taps: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < taps.length; k++) s += (taps[k] as number) * (input[start + k * stride] as number);
-  return s;
-}

@@ -2,7 +2,7 @@
 // than the kernel's half-width to an edge cannot see a whole kernel; they are left at zero and the
 // caller treats that border as EDGE.
 
-import { dot, slidingDot4 } from '../image/sliding-dot';
+import { slidingDot4 } from '../image/sliding-dot';
 
 /** A unit-sum Gaussian sampled at integer offsets −h..h, h = ⌈truncation·σ⌉. */
 export function gaussianKernel(sigma: number, truncationSigmas = 3.5): Float64Array {
@@ -124,14 +124,36 @@ function columnPass(
   kernel: Float64Array,
 ): void {
   const half = (kernel.length - 1) / 2;
-  let y = half;
-  for (; y + 4 <= height - half; y += 4) {
-    const first = (y - half) * width;
-    for (let x = half; x < width - half; x++)
-      slidingDot4(scratch, first + x, width, kernel, out, y * width + x, width, false);
+  const end = height - half;
+  if (end - half < 4) {
+    columnPassNarrow(scratch, out, width, half, end, kernel);
+    return;
   }
-  for (; y < height - half; y++) {
-    const first = (y - half) * width;
-    for (let x = half; x < width - half; x++) out[y * width + x] = dot(scratch, first + x, width, kernel);
+  // The last step of four is moved back to end at the last row: it recomputes up to three rows with
+  // the same values instead of needing a tail loop.
+  for (let y = half; y < end; y += 4) {
+    const row = Math.min(y, end - 4);
+    const first = (row - half) * width;
+    for (let x = half; x < width - half; x++)
+      slidingDot4(scratch, first + x, width, kernel, out, row * width + x, width, false);
+  }
+}
+
+/** The column pass for images fewer than four rows taller than the kernel. */
+function columnPassNarrow(
+  scratch: Float32Array,
+  out: Float32Array,
+  width: number,
+  half: number,
+  end: number,
+  kernel: Float64Array,
+): void {
+  for (let y = half; y < end; y++) {
+    for (let x = half; x < width - half; x++) {
+      let s = 0;
+      for (let k = 0; k < kernel.length; k++)
+        s += (kernel[k] as number) * (scratch[(y - half + k) * width + x] as number);
+      out[y * width + x] = s;
+    }
   }
 }

@@ -35,6 +35,8 @@ export interface ExecutionOptions {
 export interface TaskTiming {
   readonly label: string;
   readonly task: string;
+  /** When the task started, after the execution's start (its inputs are read before). */
+  readonly startMilliseconds: number;
   /** Summed over the task's quanta (one per exposure for exposure-level tasks). */
   readonly milliseconds: number;
 }
@@ -45,6 +47,8 @@ export interface ExecutionReport {
   readonly tasks: readonly TaskTiming[];
   readonly outputs: readonly DatasetRef[];
   readonly totalMilliseconds: number;
+  /** Wall-clock start of the execution (Unix ms), so task times can be placed on a timeline. */
+  readonly startedAtUnixMs: number;
 }
 
 /** Key of a visit-level value among a dataset type's produced values. */
@@ -95,8 +99,10 @@ export async function executePipeline(
   const timings: TaskTiming[] = [];
   const outputs: DatasetRef[] = [];
   const start = now();
+  const startedAtUnixMs = Date.now();
   for (const node of graph.tasks) {
     let milliseconds = 0;
+    let startMilliseconds: number | undefined;
     for (const quantum of quantaOf(graph, node, options.dataId, exposures)) {
       if (signal.aborted) {
         throw new PipelineAbortedError(
@@ -107,6 +113,7 @@ export async function executePipeline(
       }
       const inputs = await gatherInputs(graph, node, produced, quantum, exposures, options.store);
       const t0 = now();
+      startMilliseconds ??= t0 - start;
       let result: TaskOutputs;
       try {
         result = await node.task.run(inputs, node.overrides, { dataId: quantum.dataId, signal });
@@ -119,9 +126,21 @@ export async function executePipeline(
       for (const ref of await writeOutputs(graph, node, result, produced, quantum, options))
         outputs.push(ref);
     }
-    timings.push({ label: node.label, task: node.task.name, milliseconds });
+    timings.push({
+      label: node.label,
+      task: node.task.name,
+      startMilliseconds: startMilliseconds ?? now() - start,
+      milliseconds,
+    });
   }
-  return { file, run: options.run, tasks: timings, outputs, totalMilliseconds: now() - start };
+  return {
+    file,
+    run: options.run,
+    tasks: timings,
+    outputs,
+    totalMilliseconds: now() - start,
+    startedAtUnixMs,
+  };
 }
 
 /** Where one input's values come from: earlier tasks, or the repository under these data IDs. */
