@@ -1,6 +1,7 @@
 // One instrument's share of the loop: its prompt service (the real HTTP edge and activator, listening
 // on a loopback port), the raw notifications feeding it, and the fan-out that turns each next_visit
 // into one POST per detector — as in a cluster, only in one process.
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent } from 'undici';
@@ -61,6 +62,8 @@ export async function startInstrumentService(
     options.repoRoot,
   );
   const shutdown = new AbortController();
+  // every POST in flight and every visit listens to it
+  setMaxListeners(0, shutdown.signal);
   const closers: Unsubscribe[] = [];
   const arrivals = new RawArrivals();
   closers.push(await backends.consumeRawNotifications(b.topics.rawNotifications, arrivals));
