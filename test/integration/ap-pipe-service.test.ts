@@ -201,7 +201,7 @@ describe('LATISS ApPipe through the prompt service (Kafka, RGW, PostgreSQL)', ()
       signal: shutdown.signal,
     });
     await new Promise((r) => setTimeout(r, 1500)); // the fan-out reads from the newest offset
-  }, 120_000);
+  }, 400_000); // seeding full-size templates: ~40 s alone, minutes on a box busy with other suites
 
   afterAll(async () => {
     shutdown.abort();
@@ -252,5 +252,5 @@ describe('LATISS ApPipe through the prompt service (Kafka, RGW, PostgreSQL)', ()
         await central.repo.registry.queryDatasets({ datasetType: type, collections: [run] }),
       ).toHaveLength(1);
     expect((await central.repo.registry.flattenCollections([chain]))[0]?.name).toBe(run);
-  }, 180_000);
+  }, 400_000);
 });

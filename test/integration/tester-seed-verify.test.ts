@@ -32,7 +32,7 @@ describe('prompt-tester seed-central-repo and verify (RGW + PostgreSQL)', () => 
       pipelinesDir: join(repoRoot, 'pipelines'),
       ampSize: AMP,
     });
-  }, 120_000);
+  }, 400_000); // full-size templates: well under a minute alone, minutes on a busy box
 
   afterAll(async () => {
     await central?.cleanup();
