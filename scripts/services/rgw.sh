@@ -127,7 +127,7 @@ osd objectstore = bluestore
 bluestore block path = $dir/osd/\$cluster-\$id/block.file
 bluestore block create = true
 # sparse file: only what is written takes disk space
-bluestore block size = 21474836480
+bluestore block size = 68719476736
 bluestore fsck on mkfs = false
 osd memory target = 1073741824
 osd op num shards = 2
