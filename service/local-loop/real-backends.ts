@@ -205,12 +205,19 @@ export async function openRealBackends(
       let central: Repo;
       try {
         central = await Repo.openCompatible(names.centralRepo, { s3: { endpoint } });
-      } catch {
-        central = await Repo.create(names.centralRepo, {
-          s3: { endpoint },
-          registryDb: databaseUrl,
-          namespace: names.registrySchema,
-        });
+      } catch (openError) {
+        try {
+          central = await Repo.create(names.centralRepo, {
+            s3: { endpoint },
+            registryDb: databaseUrl,
+            namespace: names.registrySchema,
+          });
+        } catch (createError) {
+          // Half a repo (its repo.yaml without its registry schema, or the reverse) is not repaired here.
+          throw new Error(
+            `the loop's central repo ${names.centralRepo} can be neither opened (${(openError as Error).message}) nor created (${(createError as Error).message}): reset it with "npm start -- --real --fresh"`,
+          );
+        }
       }
       const apdb = await Apdb.open(apdbLocation(databaseUrl, names.apdbSchema));
       await apdb.create();
