@@ -1,36 +1,23 @@
 // Where the local services listen, for benchmarks (read from the env files scripts/services.sh
 // writes; PP_SERVICES_DIR points elsewhere when the services run from another checkout).
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { localDatabaseUrl, localS3Endpoint, localServicesDir } from '../../service/config/local-services';
 
-const servicesDir = process.env.PP_SERVICES_DIR ?? join(resolve(__dirname, '..', '..'), '.services');
-
-function envFile(path: string): Record<string, string> {
-  const text = readFileSync(join(servicesDir, path), 'utf8');
-  return Object.fromEntries(
-    text.split('\n').flatMap((line) => {
-      const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-      return match?.[1] ? [[match[1], match[2] ?? '']] : [];
-    }),
-  );
-}
+const servicesDir = localServicesDir(resolve(__dirname, '..', '..'));
 
 export function benchDatabaseUrl(): string {
-  const url = envFile('postgres/postgres.env').DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL missing: start the services with "npm run services:up"');
-  return url;
+  return localDatabaseUrl(servicesDir, 'DATABASE_URL');
 }
 
 /** Puts the local RGW's keys into this process's environment and returns its endpoint. */
 export function benchS3Endpoint(): string {
-  const env = envFile('rgw/s3.env');
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'])
-    if (env[name]) process.env[name] = env[name];
+  const s3 = localS3Endpoint(servicesDir);
+  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
+  process.env.AWS_REGION = s3.region;
   process.env.AWS_REQUEST_CHECKSUM_CALCULATION = 'WHEN_REQUIRED';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const endpoint = env.S3_ENDPOINT_URL;
-  if (!endpoint) throw new Error('S3_ENDPOINT_URL missing: start the services with "npm run services:up"');
-  return endpoint;
+  return s3.endpoint;
 }
 
 export function uniqueSuffix(): string {

@@ -10,7 +10,6 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildDashboard } from '../dashboard/dashboard-app';
 import { INSTRUMENT_NAMES, type InstrumentName } from '../domain/instruments';
-import { AlertArchive } from '../local-loop/alert-archive';
 import { openEmbeddedBackends } from '../local-loop/embedded-backends';
 import { LocalLoop } from '../local-loop/local-loop';
 import type { LoopBackends } from '../local-loop/loop-backends';
@@ -95,7 +94,6 @@ async function main(): Promise<number> {
     : await openEmbeddedBackends(dataDir, logger);
   say(backends.description);
   const journal = new VisitJournal();
-  const archive = new AlertArchive();
   let loop: LocalLoop | undefined;
   let closeDashboard: () => Promise<void> = async () => {};
   const stop = async () => {
@@ -121,11 +119,10 @@ async function main(): Promise<number> {
     progress: say,
     timings: { slewSeconds: options.slewSeconds, snapSeconds: options.snapSeconds },
     workerCount: options.workers,
-    onAlert: (message, instrument) => archive.add(message, instrument),
   });
   const dashboard = buildDashboard({
     journal,
-    archive,
+    archive: loop.archive,
     title: `Prompt Processing — local loop (${backends.kind})`,
     apdbCounts: () => (loop ? loop.apdbCounts() : Promise.resolve({})),
   });

@@ -7,14 +7,18 @@ import type { PoolManifestGroup } from '../../tester/pool/pool-manifest';
 import { GroupIdAllocator } from '../../tester/upload/claim-ids';
 import { KafkaNextVisitSender } from '../../tester/upload/next-visit-sender';
 import { PoolCache } from '../../tester/upload/pool-cache';
-import { type SentGroup, type UploadTimings, uploadGroup } from '../../tester/upload/upload-group';
+import {
+  type GroupRecord,
+  type SentGroup,
+  type UploadTimings,
+  uploadGroup,
+} from '../../tester/upload/upload-group';
 import { readGroupRecord, verifyGroup } from '../../tester/verify/verify-groups';
-import { decodeAlert } from '../alerts/alert-packet';
-import { loadAlertSchema } from '../alerts/alert-schema';
 import { apdbTableCounts } from '../dashboard/apdb-counts';
 import type { LsstAmpSize } from '../domain/camera-geometry/amp-layout';
 import { type Instrument, type InstrumentName, instrumentByName } from '../domain/instruments';
 import type { ObjectBucket } from '../ports/object-bucket';
+import { AlertArchive } from './alert-archive';
 import { type RunningInstrumentService, startInstrumentService } from './instrument-service';
 import type { InstrumentBackends, LoopBackends, Unsubscribe } from './loop-backends';
 import { ensureSeeded } from './seed-instrument';
@@ -37,7 +41,7 @@ export interface LocalLoopOptions {
   /** Take the next group only when the previous one ended (one process is one pod). @default true */
   readonly sequential?: boolean;
   readonly ampSize?: LsstAmpSize;
-  /** Each framed alert as it comes off an alert topic (the dashboard's archive). */
+  /** Each framed alert as it comes off an alert topic, besides the loop's own archive. */
   readonly onAlert?: (message: Buffer, instrument: InstrumentName) => void;
 }
 
@@ -57,8 +61,8 @@ export interface GroupsResult {
 export class LocalLoop {
   private readonly running = new Map<InstrumentName, Running>();
   private readonly closers: Unsubscribe[] = [];
-  /** Alerts seen per `visit/detector`. */
-  private readonly alertCounts = new Map<string, number>();
+  /** Every alert the instruments' topics carried, decoded (the dashboard shows them). */
+  readonly archive = new AlertArchive();
   private nextGroup = new Map<InstrumentName, number>();
 
   private constructor(private readonly options: LocalLoopOptions) {}
@@ -97,19 +101,14 @@ export class LocalLoop {
     const seed = await ensureSeeded(backends, options.repoRoot, options.progress, options.ampSize);
     if (seed.seeded || seed.pooled)
       options.progress(`${instrument.name}: ready after ${seed.seconds.toFixed(1)} s of seeding`);
-    const schema = loadAlertSchema();
     this.closers.push(
       await options.backends.consumeAlerts(backends.topics.alerts, (message) => {
-        try {
-          const alert = decodeAlert(schema, message) as { diaSource?: { visit?: bigint; detector?: number } };
-          const key = `${alert.diaSource?.visit}/${alert.diaSource?.detector}`;
-          this.alertCounts.set(key, (this.alertCounts.get(key) ?? 0) + 1);
-        } catch (error) {
+        // Decoded once, by the archive the dashboard reads and the per-visit counts come from.
+        if (!this.archive.add(message, instrument.name))
           options.journal.error({
             instrument: instrument.name,
-            message: `unreadable alert: ${(error as Error).message}`,
+            message: 'an alert on the topic does not decode',
           });
-        }
         options.onAlert?.(message, instrument.name);
       }),
     );
@@ -187,7 +186,7 @@ export class LocalLoop {
         record.expectedPipeline = running.service.mainPipelines[0];
         const keys = uploaded.detectors.find((d) => d.detector === raw.detector)?.rawKeys ?? [];
         record.rawsPutAt = Math.max(...keys.map((key) => putAt.get(key) ?? 0));
-        groupEnds.push(this.followVisit(running, record, timeoutSeconds));
+        groupEnds.push(this.followVisit(running, uploaded, record, timeoutSeconds));
       }
       // One process stands in for a Knative service that would scale out: the next group is taken
       // once this one's detectors are done, so visits do not share the CPU and their times are theirs.
@@ -206,6 +205,7 @@ export class LocalLoop {
   /** Waits for the visit to end, then counts its DIA sources against the injected transients. */
   private async followVisit(
     running: Running,
+    group: GroupRecord,
     record: VisitRecord,
     timeoutSeconds: number,
   ): Promise<VisitRecord> {
@@ -227,7 +227,6 @@ export class LocalLoop {
       });
     });
     try {
-      const group = await readGroupRecord(running.backends.usersBucket, record.group);
       const verdict = (await verifyGroup(group, running.backends.apdb, running.backends.central)).find(
         (v) => v.detector === record.detector,
       );
@@ -236,7 +235,7 @@ export class LocalLoop {
         record.diaSources = verdict.diaSources;
         record.transientsInjected = verdict.transientsInjected;
         record.transientsFound = verdict.transientsFound;
-        record.alerts = this.alertCounts.get(`${verdict.visit}/${record.detector}`) ?? 0;
+        record.alerts = this.archive.diaSources(verdict.visit, record.detector, record.instrument).length;
       }
     } catch (error) {
       journal.error({

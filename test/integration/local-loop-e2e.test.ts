@@ -14,7 +14,6 @@ import { decodeAlert } from '../../service/alerts/alert-packet';
 import { loadAlertSchema } from '../../service/alerts/alert-schema';
 import { buildDashboard } from '../../service/dashboard/dashboard-app';
 import { instrumentByName } from '../../service/domain/instruments';
-import { AlertArchive } from '../../service/local-loop/alert-archive';
 import { type GroupsResult, LocalLoop } from '../../service/local-loop/local-loop';
 import type { LoopBackends } from '../../service/local-loop/loop-backends';
 import { openRealBackends } from '../../service/local-loop/real-backends';
@@ -40,7 +39,6 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
   let dataDir: string;
   const alerts: Buffer[] = [];
   const journal = new VisitJournal();
-  const archive = new AlertArchive();
   let dashboard: FastifyInstance;
 
   beforeAll(async () => {
@@ -60,12 +58,9 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
       progress: (line) => process.stdout.write(`[e2e] ${line}\n`),
       timings: { slewSeconds: 1, snapSeconds: 1 },
       workerCount: 3,
-      onAlert: (message, instrument) => {
-        alerts.push(message);
-        archive.add(message, instrument);
-      },
+      onAlert: (message) => alerts.push(message),
     });
-    dashboard = buildDashboard({ journal, archive, apdbCounts: () => loop.apdbCounts() });
+    dashboard = buildDashboard({ journal, archive: loop.archive, apdbCounts: () => loop.apdbCounts() });
     result = await loop.runGroups('LATISS', 3);
   }, 600_000);
 
