@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
@@ -34,6 +35,7 @@ import { buildBridgeApp } from '../notification-bridge/bridge-app';
 import { quoteIdentifier } from '../ports/sql-database';
 import { Repo } from '../repo/repo';
 import type { InstrumentBackends, LoopBackends } from './loop-backends';
+import { seedMarkerKey } from './seed-instrument';
 
 /** The developer environment whose names the loop uses (PP_DEVELOPER, default "local"). */
 function loopEnvironment(developer?: string) {
@@ -88,10 +90,12 @@ async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   }
 }
 
-async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
+async function emptyBucket(s3: S3Client, bucket: string, prefix?: string): Promise<number> {
   let removed = 0;
   for (;;) {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket })).catch(() => undefined);
+    const page = await s3
+      .send(new ListObjectsV2Command({ Bucket: bucket, ...(prefix ? { Prefix: prefix } : {}) }))
+      .catch(() => undefined);
     const keys = (page?.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
     if (keys.length === 0) return removed;
     await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
@@ -104,13 +108,14 @@ export async function wipeRealBackends(
   repoRoot: string,
   instruments: readonly InstrumentName[],
   say: (line: string) => void,
+  options: RealBackendOptions = {},
 ): Promise<void> {
-  startServices(repoRoot, say);
+  if (options.startServices !== false) startServices(repoRoot, say);
   const s3 = s3ClientFor({ endpoint: useLocalS3(repoRoot) });
   const db = await openSqlDatabase(localDatabaseUrl(localServicesDir(repoRoot), 'DEV_DATABASE_URL'));
   try {
     for (const name of instruments) {
-      const names = realLoopNames(instrumentByName(name));
+      const names = realLoopNames(instrumentByName(name), options.developer);
       for (const bucket of [names.buckets.raw, names.buckets.users]) await emptyBucket(s3, bucket);
       for (const schema of [names.apdbSchema, names.registrySchema])
         await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
@@ -122,6 +127,34 @@ export async function wipeRealBackends(
     s3.destroy();
     await db.close();
   }
+}
+
+/**
+ * Clears what an unfinished seeding (or a reset of only one of the services) left behind: the
+ * central repo's files and its registry and APDB schemas. Without the seeding marker, a registry
+ * schema may outlive its files (PostgreSQL kept, RGW wiped) and point at datasets that are gone.
+ * The curated pool's raws stay: they have their own manifest.
+ */
+async function resetUnseeded(
+  s3: S3Client,
+  databaseUrl: string,
+  names: ReturnType<typeof realLoopNames>,
+  instrument: InstrumentName,
+  say: (line: string) => void,
+): Promise<void> {
+  const prefix = names.centralRepo.slice(`s3://${names.buckets.users}/`.length).replace(/\/?$/, '/');
+  const removed = await emptyBucket(s3, names.buckets.users, prefix);
+  await s3.send(new DeleteObjectCommand({ Bucket: names.buckets.users, Key: seedMarkerKey(instrument) }));
+  const db = await openSqlDatabase(databaseUrl);
+  try {
+    for (const schema of [names.apdbSchema, names.registrySchema])
+      await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
+  } finally {
+    await db.close();
+  }
+  say(
+    `${names.centralRepo} was not seeded completely or lost its registry: starting it afresh (${removed} files removed, ${names.registrySchema} and ${names.apdbSchema} dropped)`,
+  );
 }
 
 export async function openRealBackends(
@@ -202,10 +235,15 @@ export async function openRealBackends(
           },
         }),
       );
+      const usersBucket = new S3ObjectBucket(s3, names.buckets.users);
+      const seeded = (await usersBucket.get(seedMarkerKey(instrument.name))) !== undefined;
+      if (!seeded) await resetUnseeded(s3, databaseUrl, names, instrument.name, say);
       let central: Repo;
       try {
         central = await Repo.openCompatible(names.centralRepo, { s3: { endpoint } });
       } catch (openError) {
+        // Seeded once, but its registry (or repo.yaml) is gone since: seed it again from nothing.
+        if (seeded) await resetUnseeded(s3, databaseUrl, names, instrument.name, say);
         try {
           central = await Repo.create(names.centralRepo, {
             s3: { endpoint },
@@ -229,7 +267,7 @@ export async function openRealBackends(
         apdb,
         testerRawBucket: new S3ObjectBucket(s3, names.buckets.raw),
         serviceRawBucket: new S3RawBucket(s3, names.buckets.raw),
-        usersBucket: new S3ObjectBucket(s3, names.buckets.users),
+        usersBucket,
         serviceEnv: {
           CENTRAL_REPO: names.centralRepo,
           IMAGE_BUCKET: names.buckets.raw,

@@ -21,7 +21,8 @@ export interface SeedOutcome {
   readonly seconds: number;
 }
 
-const markerKey = (instrument: InstrumentName) => `local-loop/seeded-${instrument}.json`;
+/** The users-bucket object that records a finished seeding of an instrument. */
+export const seedMarkerKey = (instrument: InstrumentName) => `local-loop/seeded-${instrument}.json`;
 
 async function exists(bucket: ObjectBucket, key: string): Promise<boolean> {
   return (await bucket.get(key)) !== undefined;
@@ -36,7 +37,7 @@ export async function ensureSeeded(
   const started = performance.now();
   const instrument = backends.instrument.name;
   const pool = CURATED_POOLS[instrument];
-  const needsSeed = !(await exists(backends.usersBucket, markerKey(instrument)));
+  const needsSeed = !(await exists(backends.usersBucket, seedMarkerKey(instrument)));
   const needsPool = !(await exists(backends.usersBucket, `${poolPrefix(instrument, 'curated')}pool.json`));
   // The raws are simulated on worker threads while the main thread seeds the repo.
   const simulators = needsPool
@@ -53,7 +54,11 @@ export async function ensureSeeded(
               pipelinesDir: join(repoRoot, 'pipelines'),
               ...(ampSize ? { ampSize } : {}),
             });
-            await backends.usersBucket.put(markerKey(instrument), JSON.stringify(report), 'application/json');
+            await backends.usersBucket.put(
+              seedMarkerKey(instrument),
+              JSON.stringify(report),
+              'application/json',
+            );
           })()
         : undefined,
       simulators
