@@ -22,6 +22,7 @@ import { PromptService } from '../constructs/prompt-service';
 import { RawBucketNotification } from '../constructs/raw-bucket-notification';
 import { StrimziTopic } from '../constructs/strimzi-topic';
 import { type KafkaAcl, StrimziUser } from '../constructs/strimzi-user';
+import { exportTypeRegexpSetting } from '../environments/chart-defaults';
 import {
   bucketsFor,
   type Environment,
@@ -245,7 +246,7 @@ export class InstrumentChart extends Chart {
         BUCKET_TOPIC: topics.rawNotifications,
         BUCKET_NOTIFICATION_KAFKA_OFFSET_RESET: 'latest',
         MESSAGE_EXPIRATION: String(tuning.messageExpirationSeconds),
-        EXPORT_TYPE_REGEXP: tuning.exportTypeRegexps.map((r) => `- ${r}`).join('\n'),
+        EXPORT_TYPE_REGEXP: exportTypeRegexpSetting(tuning.exportTypeRegexps),
         DEBUG_EXPORT_OUTPUTS: tuning.debugExportOutputs ? '1' : '0',
         AP_KAFKA_SERVER: env.kafka.bootstrapServers,
         AP_KAFKA_TOPIC: topics.alerts,

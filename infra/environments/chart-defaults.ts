@@ -6,6 +6,27 @@ import type { ObservabilitySettings, ServiceTuning } from './environment';
 
 export const SERVICE_IMAGE_REPOSITORY = 'ghcr.io/lsst-dm/prompt-service';
 
+/**
+ * The dataset types USDF prod exports (EXPORT_TYPE_REGEXP in its LSSTCam values): task configs,
+ * metadata and logs, the visit and difference images, the DIA catalogs, solar-system sources and
+ * provenance. Intermediates (post-ISR images, templates) stay in the local repo and go with it.
+ */
+export const PROD_EXPORT_TYPE_REGEXPS: readonly string[] = [
+  '.*_(config|metadata|log)',
+  'packages',
+  'regionTimeInfo',
+  'preliminary_visit_image',
+  'difference_image',
+  'dia_.*',
+  'ss_.*',
+  'prompt_provenance',
+];
+
+/** EXPORT_TYPE_REGEXP's value: a YAML list of regexes. */
+export function exportTypeRegexpSetting(regexps: readonly string[]): string {
+  return regexps.map((r) => `- ${r}`).join('\n');
+}
+
 export const CHART_DEFAULTS: ServiceTuning = {
   minScale: 1,
   maxScale: 10,

@@ -2,7 +2,7 @@
 // raw wait and larger preload padding (upstream prod values), syncing left to a person.
 
 import { USDF_PROD_BUCKET_BASE } from '../../service/domain/buckets';
-import { CHART_DEFAULTS, INSTRUMENT_DEFAULTS } from './chart-defaults';
+import { CHART_DEFAULTS, INSTRUMENT_DEFAULTS, PROD_EXPORT_TYPE_REGEXPS } from './chart-defaults';
 import type { Environment } from './environment';
 import { USDF_ARGO, USDF_DEV } from './usdf-dev';
 
@@ -34,6 +34,7 @@ export const USDF_PROD: Environment = {
     ...CHART_DEFAULTS,
     imageTimeoutSeconds: 120,
     preloadPaddingArcsec: 50.1,
+    exportTypeRegexps: PROD_EXPORT_TYPE_REGEXPS,
   },
   serviceByInstrument: INSTRUMENT_DEFAULTS,
 };

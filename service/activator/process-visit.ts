@@ -208,6 +208,13 @@ export class Activator implements VisitProcessor {
     }
   }
 
+  /** Whether outputs of this dataset type leave the local repo (EXPORT_TYPE_REGEXP, DEBUG_EXPORT_OUTPUTS). */
+  private exported(datasetType: string): boolean {
+    return (
+      this.options.exportOutputs && this.options.exportTypes.some((pattern) => pattern.test(datasetType))
+    );
+  }
+
   private selectionOf(visit: FannedOutVisit): VisitForSelection {
     if (visit.coordinateSystem !== CoordinateSystem.ICRS) return { survey: visit.survey };
     const boresight = visit.position;
@@ -372,6 +379,8 @@ export class Activator implements VisitProcessor {
         return outputRun(state.chain, basename, this.options.deployment);
       },
       signal: state.signal,
+      // Only what the export takes is written: the local repo is removed when the visit ends.
+      persist: (datasetType) => this.exported(datasetType),
     });
     for (const skipped of outcome.skipped)
       log.info(

@@ -79,6 +79,8 @@ async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
   const dataDir = resolve(options.dataDir ?? join(REPO_ROOT, '.local', options.real ? 'loop-real' : 'loop'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  /** Progress lines carry the seconds since the process started (imports included). */
+  const sayTimed = (line: string) => say(`[${process.uptime().toFixed(1).padStart(6)} s] ${line}`);
   const startedAt = performance.now();
   if (options.fresh && !options.real) await rm(dataDir, { recursive: true, force: true });
   await mkdir(join(dataDir, 'logs'), { recursive: true });
@@ -116,7 +118,7 @@ async function main(): Promise<number> {
     dataDir,
     repoRoot: REPO_ROOT,
     logger,
-    progress: say,
+    progress: sayTimed,
     timings: { slewSeconds: options.slewSeconds, snapSeconds: options.snapSeconds },
     workerCount: options.workers,
   });

@@ -1,10 +1,12 @@
 // One instrument's share of the loop: its prompt service (the real HTTP edge and activator, listening
 // on a loopback port), the raw notifications feeding it, and the fan-out that turns each next_visit
 // into one POST per detector — as in a cluster, only in one process.
+
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent } from 'undici';
+import { exportTypeRegexpSetting, PROD_EXPORT_TYPE_REGEXPS } from '../../infra/environments/chart-defaults';
 import { writeInitOutputs } from '../activator/init-outputs';
 import { RawArrivals } from '../activator/raw-arrivals';
 import { readServiceSettings } from '../config/service-settings';
@@ -57,6 +59,9 @@ export async function startInstrumentService(
       MAIN_PIPELINES_CONFIG: catchAllPipelinesConfig(instrument, instrument.pipelines.main),
       PREPROCESSING_PIPELINES_CONFIG: catchAllPipelinesConfig(instrument, instrument.pipelines.preprocessing),
       SERVICE_LOG_LEVELS: options.logLevels ?? '',
+      // What prod exports, unless the caller says otherwise: intermediates are never written
+      // (see ProcessVisit's persist), which saves most of a visit's disk traffic.
+      EXPORT_TYPE_REGEXP: process.env.EXPORT_TYPE_REGEXP ?? exportTypeRegexpSetting(PROD_EXPORT_TYPE_REGEXPS),
       ...b.serviceEnv,
     },
     options.repoRoot,

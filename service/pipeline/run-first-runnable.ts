@@ -76,6 +76,8 @@ export interface RunOptions extends PipelineChoiceOptions {
   /** The output run for a pipeline (upstream: `<chain>/<PipelineBasename>/<deployment>`). */
   readonly runFor: (graph: PipelineGraph) => string;
   readonly signal?: AbortSignal;
+  /** Which outputs are written (see ExecutionOptions.persist). @default every output */
+  readonly persist?: (datasetType: string) => boolean;
 }
 
 export interface RunOutcome {
@@ -92,6 +94,7 @@ export async function runFirstRunnablePipeline(options: RunOptions): Promise<Run
     store: options.store,
     run: options.runFor(graph),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.persist ? { persist: options.persist } : {}),
   });
   return { report, skipped };
 }

@@ -4,7 +4,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { openDatastore } from '../adapters/open-datastore';
 import { isPostgresUrl, openSqlDatabase } from '../adapters/open-sql-database';
 import type { S3DatastoreOptions } from '../adapters/s3/s3-datastore';
@@ -21,6 +20,7 @@ import { type Datastore, ObjectMissingError } from '../ports/datastore';
 import type { StoredDataset } from '../registry/datasets';
 import { Registry } from '../registry/registry';
 import { checksumOf } from './checksum';
+import { readAll } from './read-all';
 import { formatRepoConfig, parseRepoConfig, REPO_CONFIG_FILE, type RepoConfig } from './repo-config';
 
 export interface RepoOptions {
@@ -73,7 +73,7 @@ export class Repo {
     const datastore = openDatastore(root, options.s3);
     let text: Buffer;
     try {
-      text = await buffer(await datastore.get(REPO_CONFIG_FILE));
+      text = await readAll(await datastore.get(REPO_CONFIG_FILE));
     } catch (error) {
       await datastore.close();
       if (error instanceof ObjectMissingError)
@@ -158,7 +158,7 @@ export class Repo {
   async get(dataset: StoredDataset): Promise<Buffer> {
     let bytes: Buffer;
     try {
-      bytes = await buffer(await this.datastore.get(dataset.record.path));
+      bytes = await readAll(await this.datastore.get(dataset.record.path), dataset.record.sizeBytes);
     } catch (error) {
       if (error instanceof ObjectMissingError) throw missingFile(this, dataset);
       throw error;

@@ -152,7 +152,7 @@ export const referenceCatalogCodec: StorageCodec = {
   },
   decode(bytes) {
     const table = readFits(bytes).hdus.find((h) => h.kind === 'other' && h.type === 'BINTABLE');
-    if (!table || table.kind !== 'other') throw new StorageCodecError('the refcat file has no binary table');
+    if (table?.kind !== 'other') throw new StorageCodecError('the refcat file has no binary table');
     const layout = readTableLayout(table.header);
     const column = (name: string) => {
       const found = findColumn(layout, name);

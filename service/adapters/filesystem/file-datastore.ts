@@ -35,7 +35,7 @@ export class FileDatastore implements Datastore {
   async get(path: string): Promise<Readable> {
     const target = this.absolute(path);
     if (!(await this.stat(path))) throw new ObjectMissingError(target);
-    return createReadStream(target);
+    return createReadStream(target, { highWaterMark: 1 << 20 });
   }
 
   async stat(path: string): Promise<StoredObject | undefined> {

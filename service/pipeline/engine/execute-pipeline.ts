@@ -30,6 +30,12 @@ export interface ExecutionOptions {
   readonly signal?: AbortSignal;
   /** Milliseconds clock for task timings (default performance.now). */
   readonly now?: () => number;
+  /**
+   * Which outputs are written into the run. The others are handed to later tasks in memory only:
+   * the service persists just what it exports, since the local repo goes when the visit ends.
+   * @default every output
+   */
+  readonly persist?: (datasetType: string) => boolean;
 }
 
 export interface TaskTiming {
@@ -45,6 +51,7 @@ export interface ExecutionReport {
   readonly file: string;
   readonly run: string;
   readonly tasks: readonly TaskTiming[];
+  /** The outputs written into the run (see ExecutionOptions.persist), in the order written. */
   readonly outputs: readonly DatasetRef[];
   readonly totalMilliseconds: number;
   /** Wall-clock start of the execution (Unix ms), so task times can be placed on a timeline. */
@@ -271,6 +278,10 @@ async function writeOutputs(
       );
     }
     const ref = { datasetType: name, dataId: restrictDataId(quantum.dataId, datasetType.dimensions) };
+    const values = produced.get(name) ?? new Map();
+    values.set(quantum.exposure ?? VISIT, value);
+    produced.set(name, values);
+    if (options.persist && !options.persist(name)) continue;
     try {
       await options.store.put(options.run, ref, datasetType.storageClass, value);
     } catch (error) {
@@ -283,9 +294,6 @@ async function writeOutputs(
         },
       );
     }
-    const values = produced.get(name) ?? new Map();
-    values.set(quantum.exposure ?? VISIT, value);
-    produced.set(name, values);
     refs.push(ref);
   }
   return refs;

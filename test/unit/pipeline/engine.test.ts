@@ -228,6 +228,29 @@ describe('execution', () => {
     expect(report.outputs[0]?.dataId).toEqual({ instrument: 'LSSTCam', visit: 2025120100042, detector: 94 });
   });
 
+  it('writes only the outputs it is told to persist, and still hands the others to later tasks', async () => {
+    const { registry } = toyRegistry();
+    const store = await seededStore();
+    const report = await executePipeline(build(TOY, registry), {
+      dataId: DATA_ID,
+      store,
+      run: 'LSSTCam/prompt/output-2025-12-01/Toy/local',
+      persist: (datasetType) => datasetType === 'c_out',
+    });
+    expect(report.outputs.map((r) => r.datasetType)).toEqual(['c_out']);
+    expect(
+      store
+        .datasets()
+        .filter((d) => d.run === report.run)
+        .map((d) => d.datasetType),
+    ).toEqual(['c_out']);
+    const c = await store.get({
+      datasetType: 'c_out',
+      dataId: { instrument: 'LSSTCam', visit: 2025120100042, detector: 94 },
+    });
+    expect(c).toEqual({ value: 5 + 1 + 10 + (5 + 1) });
+  });
+
   it('stops between tasks when the signal aborts, keeping what earlier tasks wrote', async () => {
     const { registry, ran } = toyRegistry();
     const store = await seededStore();
