@@ -4,6 +4,7 @@
 
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent } from 'undici';
 import { exportTypeRegexpSetting, PROD_EXPORT_TYPE_REGEXPS } from '../../infra/environments/chart-defaults';
@@ -42,6 +43,9 @@ export interface RunningInstrumentService {
   readonly mainPipelines: readonly string[];
   close(): Promise<void>;
 }
+
+/** How long stopping waits for answers to POSTs already sent before it aborts them. */
+const CLOSE_GRACE_MS = 2000;
 
 export async function startInstrumentService(
   options: InstrumentServiceOptions,
@@ -108,6 +112,9 @@ export async function startInstrumentService(
     log: logger.child({ component: 'prompt-fanout', instrument: instrument.name }),
     clock: systemClock,
   });
+  // POSTs whose answers have not come back yet: a visit the journal already shows as done may still
+  // be on its way back to the fan-out, and stopping should let it arrive rather than log it as lost.
+  const inFlight = new Set<Promise<unknown>>();
   closers.push(
     await backends.consumeNextVisits(b.topics.nextVisit, (text) => {
       const handled = fanOut.handle(text, shutdown.signal);
@@ -115,7 +122,9 @@ export async function startInstrumentService(
       const visits = handled.decision.visits;
       for (const visit of visits) journal.entry(visit.instrument, visit.groupId, visit.detector);
       // A POST the service refused before processing never reaches the journal through the activator.
-      void handled.delivered.then((results) =>
+      const delivered = handled.delivered.finally(() => inFlight.delete(delivered));
+      inFlight.add(delivered);
+      void delivered.then((results) =>
         results.forEach((result, i) => {
           const visit = visits[i];
           if (!visit) return;
@@ -133,6 +142,12 @@ export async function startInstrumentService(
     deployment: service.deployment,
     mainPipelines: instrument.pipelines.main,
     async close() {
+      const grace = new AbortController();
+      await Promise.race([
+        Promise.allSettled([...inFlight]).then(() => grace.abort()),
+        delay(CLOSE_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined),
+      ]);
+      grace.abort();
       shutdown.abort(new Error('the local loop is stopping'));
       await Promise.allSettled(closers.map((close) => close()));
       await service.app.close();

@@ -28,6 +28,8 @@ async function exists(bucket: ObjectBucket, key: string): Promise<boolean> {
   return (await bucket.get(key)) !== undefined;
 }
 
+const secondsSince = (start: number) => ((performance.now() - start) / 1000).toFixed(1);
+
 export async function ensureSeeded(
   backends: InstrumentBackends,
   repoRoot: string,
@@ -72,6 +74,7 @@ export async function ensureSeeded(
               simulate: (options) => simulators.simulate(options),
               ...(ampSize ? { ampSize } : {}),
             });
+            progress(`${instrument}: curated raws simulated in ${secondsSince(started)} s`);
           })()
         : undefined,
     ]);

@@ -22,6 +22,12 @@ export interface Datastore {
   get(path: string): Promise<Readable>;
   /** Size of the object, or undefined when there is none. */
   stat(path: string): Promise<StoredObject | undefined>;
+  /**
+   * Makes `path` here the same file as `path` in `source`, without copying its bytes (a hard link
+   * between two directory datastores on one filesystem). Resolves false when that cannot be done,
+   * and the caller copies instead. Rejects with ObjectMissingError when the source has no object.
+   */
+  linkFrom?(source: Datastore, path: string): Promise<boolean>;
   /** Deletes the object; deleting a missing object is not an error. */
   remove(path: string): Promise<void>;
   /** Releases clients; idempotent. */

@@ -1,6 +1,7 @@
 // Export/import between repos (local ↔ central): dimension records (skip-existing), files (checksums
-// verified in flight) and registry rows (one transaction). Datasets the target already has (same
-// UUID) are skipped, so a retried export is harmless. If anything fails after files were written,
+// verified in flight; hard-linked instead between directory datastores on one filesystem) and
+// registry rows (one transaction). Datasets the target already has (same UUID) are skipped, so a
+// retried export is harmless. If anything fails after files were written,
 // those files are deleted again: no registry rows without files, no files without rows.
 
 import { dataIdKey } from '../domain/repo/data-id';
@@ -75,6 +76,7 @@ async function dimensionRecordsFor(source: Repo, datasets: readonly StoredDatase
 }
 
 async function copyFile(source: Repo, target: Repo, dataset: StoredDataset): Promise<void> {
+  if (await linkFile(source, target, dataset)) return;
   let stream: NodeJS.ReadableStream;
   try {
     stream = await source.datastore.get(dataset.record.path);
@@ -90,6 +92,29 @@ async function copyFile(source: Repo, target: Repo, dataset: StoredDataset): Pro
     throw new ChecksumMismatchError(
       `${source.datastore.uriOf(dataset.record.path)} read ${hashing.sizeBytes} bytes (${checksum}) but its record says ${dataset.record.sizeBytes} (${dataset.record.checksum}); nothing was transferred`,
     );
+}
+
+/**
+ * Between two directory datastores on one filesystem the file is hard-linked rather than copied:
+ * repo files are never rewritten, and every read checks the bytes against the record's checksum,
+ * so only the size is checked here.
+ */
+async function linkFile(source: Repo, target: Repo, dataset: StoredDataset): Promise<boolean> {
+  const path = dataset.record.path;
+  let linked: boolean;
+  try {
+    linked = (await target.datastore.linkFrom?.(source.datastore, path)) ?? false;
+  } catch (error) {
+    if (error instanceof ObjectMissingError) throw missingFile(source, dataset);
+    throw error;
+  }
+  if (!linked) return false;
+  const sizeBytes = (await target.datastore.stat(path))?.sizeBytes;
+  if (sizeBytes !== dataset.record.sizeBytes)
+    throw new ChecksumMismatchError(
+      `${source.datastore.uriOf(path)} has ${sizeBytes} bytes but its record says ${dataset.record.sizeBytes}; nothing was transferred`,
+    );
+  return true;
 }
 
 export interface TransferOptions {

@@ -1,12 +1,12 @@
 // Datastore in a local directory (local repos, the embedded default). Writes go to a temporary
 // file beside the target and are renamed into place, so a crash never leaves half an object.
 
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { link, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Datastore, ObjectMissingError, type StoredObject } from '../../ports/datastore';
+import { replaceFile } from './replace-file';
 
 export class FileDatastore implements Datastore {
   readonly root: string;
@@ -20,14 +20,20 @@ export class FileDatastore implements Datastore {
   }
 
   async put(path: string, body: Buffer | Readable, _sizeBytes: number): Promise<void> {
-    const target = this.absolute(path);
-    await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.${randomUUID()}.tmp`;
+    await replaceFile(this.absolute(path), (temporary) => writeFile(temporary, body));
+  }
+
+  async linkFrom(source: Datastore, path: string): Promise<boolean> {
+    if (!(source instanceof FileDatastore)) return false;
+    const from = source.absolute(path);
     try {
-      await writeFile(temporary, body);
-      await rename(temporary, target);
+      await replaceFile(this.absolute(path), (temporary) => link(from, temporary));
+      return true;
     } catch (error) {
-      await rm(temporary, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !(await source.stat(path))) throw new ObjectMissingError(from);
+      // another filesystem, no hard links there, or too many links: copy instead
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK') return false;
       throw error;
     }
   }

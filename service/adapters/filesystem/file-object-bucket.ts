@@ -1,10 +1,10 @@
 // ObjectBucket in a local directory (the embedded loop's raw and users buckets). Writes land in a
 // temporary file renamed into place, so a reader never sees half an object; claim uses an exclusive
 // create, which the filesystem grants to exactly one writer.
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { BucketMissingError, type ObjectBucket } from '../../ports/object-bucket';
+import { replaceFile } from './replace-file';
 
 export class FileObjectBucket implements ObjectBucket {
   readonly location: string;
@@ -34,16 +34,7 @@ export class FileObjectBucket implements ObjectBucket {
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
     await this.check();
-    const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${randomUUID()}.partial`;
-    try {
-      await writeFile(temporary, body);
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await replaceFile(this.pathOf(key), (temporary) => writeFile(temporary, body));
   }
 
   async claim(key: string, body: string): Promise<boolean> {
