@@ -61,6 +61,7 @@ export async function ensureSeeded(
               JSON.stringify(report),
               'application/json',
             );
+            progress(`${instrument}: central repo seeded in ${secondsSince(started)} s`);
           })()
         : undefined,
       simulators
