@@ -13,8 +13,11 @@ import type { FannedOutVisit } from '../domain/next-visit';
 import { visitAgeSeconds } from '../domain/next-visit';
 import { dayObsOf } from '../domain/tai';
 import { type Clock, systemClock, type VisitProcessor } from '../ports/visit-processor';
+import { lazyRequestLoggers } from './lazy-request-logger';
+import { nextVisitReplies } from './next-visit-replies';
 import { RefusalLog } from './refusal-log';
 import { ServiceMetrics } from './service-metrics';
+import { takeBodiesAsText } from './text-bodies';
 import { InvalidRequestError, RetriableVisitError, statusOf, type VisitStatus } from './visit-errors';
 import { readVisitRequest } from './visit-from-cloud-event';
 
@@ -83,6 +86,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     loggerInstance: options.logger,
     bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLoggers,
   });
   const metrics = options.metrics ?? new ServiceMetrics();
   const clock = options.clock ?? systemClock;
@@ -90,9 +94,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   const workerCount = options.workerCount ?? 1;
   let inFlight = 0;
 
-  // Keep the body as text: the CloudEvents SDK reads structured and binary modes from headers + text.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  takeBodiesAsText(app);
 
   /** Refusals are answered here, without an exception: the cheap path a flood of bad requests takes. */
   const refuse = (request: FastifyRequest, reply: FastifyReply, status: VisitStatus, reason: string) => {
@@ -115,27 +117,28 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     });
   });
 
-  app.post('/next-visit', async (request, reply) => {
+  /** The visit a request announces, or the refusal (400, 403, 422) it gets instead. */
+  const admit = (request: FastifyRequest): FannedOutVisit | { status: VisitStatus; reason: string } => {
     const reading = readVisitRequest(request.headers, typeof request.body === 'string' ? request.body : '');
-    if ('refusal' in reading) return refuse(request, reply, INVALID, reading.refusal);
+    if ('refusal' in reading) return { status: INVALID, reason: reading.refusal };
     const { visit } = reading;
     const age = visitAgeSeconds(visit, clock.nowUtcSeconds());
     if (age > options.messageExpirationSeconds) {
-      return refuse(
-        request,
-        reply,
-        STALE,
-        `Stale request, ignoring: sent ${age.toFixed(1)} s ago, MESSAGE_EXPIRATION is ${options.messageExpirationSeconds} s`,
-      );
+      return {
+        status: STALE,
+        reason: `Stale request, ignoring: sent ${age.toFixed(1)} s ago, MESSAGE_EXPIRATION is ${options.messageExpirationSeconds} s`,
+      };
     }
     if (visit.instrument !== options.instrument) {
-      return refuse(
-        request,
-        reply,
-        IGNORED,
-        `visit is for ${visit.instrument || 'no instrument'}, this service processes ${options.instrument}`,
-      );
+      return {
+        status: IGNORED,
+        reason: `visit is for ${visit.instrument || 'no instrument'}, this service processes ${options.instrument}`,
+      };
     }
+    return visit;
+  };
+
+  const processVisit = async (request: FastifyRequest, reply: FastifyReply, visit: FannedOutVisit) => {
     const log = request.log.child(visitLogFields(visit));
     if (inFlight >= workerCount) {
       throw new RetriableVisitError(
@@ -167,6 +170,17 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
       inFlight -= 1;
       metrics.finished();
     }
+  };
+
+  // Not an async handler: a refusal is answered synchronously, with no promise to settle, and only
+  // a visit that is processed goes through one.
+  app.post('/next-visit', { schema: { response: nextVisitReplies } }, (request, reply) => {
+    const admitted = admit(request);
+    if ('status' in admitted) {
+      refuse(request, reply, admitted.status, admitted.reason);
+      return;
+    }
+    return processVisit(request, reply, admitted);
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -2,11 +2,16 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { VisitStatus } from './visit-errors';
 
+type Result = VisitStatus['result'];
+
 export class ServiceMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'result'>;
-  /** One child per result, bound once: no label lookup per request. */
-  private readonly requestsByResult = new Map<VisitStatus['result'], Counter.Internal>();
+  /**
+   * Requests counted since the last scrape, by result: a refused request (the path a flood takes)
+   * adds to a number, and prom-client's labelled counter is brought up to date when it is read.
+   */
+  private readonly uncollected = new Map<Result, { count: number }>();
   private readonly steps: Histogram<'step'>;
   private readonly inFlight: Gauge;
 
@@ -17,6 +22,7 @@ export class ServiceMetrics {
       help: 'next_visit requests handled, by result (success, invalid, stale, ignored, retriable, error)',
       labelNames: ['result'],
       registers: [registry],
+      collect: () => this.collectRequests(),
     });
     this.steps = new Histogram({
       name: 'prompt_step_duration_seconds',
@@ -33,12 +39,17 @@ export class ServiceMetrics {
   }
 
   counted(status: VisitStatus): void {
-    let counter = this.requestsByResult.get(status.result);
-    if (!counter) {
-      counter = this.requests.labels({ result: status.result });
-      this.requestsByResult.set(status.result, counter);
+    const pending = this.uncollected.get(status.result);
+    if (pending) pending.count += 1;
+    else this.uncollected.set(status.result, { count: 1 });
+  }
+
+  private collectRequests(): void {
+    for (const [result, pending] of this.uncollected) {
+      if (pending.count === 0) continue;
+      this.requests.inc({ result }, pending.count);
+      pending.count = 0;
     }
-    counter.inc();
   }
 
   recordStep(step: string, seconds: number): void {

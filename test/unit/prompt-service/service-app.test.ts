@@ -131,6 +131,52 @@ describe('POST /next-visit', () => {
     expect(processor.visits).toEqual([]);
   });
 
+  it('answers a refusal with exactly the error body, serialized from the route schema', async () => {
+    const response = await start(new RecordingProcessor()).inject({
+      method: 'POST',
+      url: '/next-visit',
+      ...structured(JSON.stringify({ ...visit(), 'odd "field"': 1 })),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.body).toBe(
+      '{"error":"invalid","message":"not a FannedOutVisit: unknown field(s): odd \\"field\\"","retrySafe":false}',
+    );
+  });
+
+  it.each([
+    ['application/cloudevents+json; charset=utf-8'],
+    ['application/cloudevents+json'],
+    ['text/plain'],
+  ])('reads a body sent as %s as text, on every request alike', async (contentType) => {
+    const server = start(new RecordingProcessor());
+    const request = { ...structured(JSON.stringify({ ...visit(), extra: 1 })) };
+    request.headers = { ...request.headers, 'content-type': contentType };
+    const answers = [await post(server, request), await post(server, request)];
+    const structuredMode = contentType.startsWith('application/cloudevents+json');
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(String(answer.body.message)).toMatch(
+        structuredMode ? /unknown field\(s\): extra/ : /not a CloudEvent/,
+      );
+    }
+  });
+
+  it("logs a refusal with the request's id and counts it", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const server = start(new RecordingProcessor(), {
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
+    });
+    await post(server, structured(JSON.stringify({ ...visit(), extra: true })));
+    await post(server, structured(JSON.stringify({ ...visit(), extra: true })));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 40, result: 'invalid', statusCode: 400 });
+    expect(lines[0]?.reqId).toEqual(expect.any(String));
+    expect(lines[1]?.reqId).not.toBe(lines[0]?.reqId);
+    const metrics = (await server.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/prompt_next_visit_requests_total\{result="invalid"\} 2/);
+  });
+
   it('fails a visit older than MESSAGE_EXPIRATION with 403, and takes one just inside it', async () => {
     const processor = new RecordingProcessor();
     const server = start(processor, { messageExpirationSeconds: 600 });
