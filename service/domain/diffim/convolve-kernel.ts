@@ -2,11 +2,10 @@
 // cells; in each, the kernel at the cell centre is split into a few separable terms (power-iteration
 // SVD, enough terms for 1e-5 of its energy), so a cell costs 2·(2h+1) multiply-adds per pixel and term
 // instead of (2h+1)², run as 1-D row and column passes in WebAssembly SIMD (image/line-filter) over
-// one stripe of cells at a time. The variance is
-// convolved with K², whose single leading term is rescaled to K²'s exact sum so the propagated
-// variance keeps its normalisation, and trimmed to its non-negligible taps. Pixels within h of the edge
-// (or up to 3 more at the far edges, see below), or of NO_DATA/BAD input, become NO_DATA: their sums
-// would be incomplete.
+// one stripe of cells at a time. The variance is convolved with K², whose single leading term is
+// rescaled to K²'s exact sum so the propagated variance keeps its normalisation, and trimmed to its
+// non-negligible taps. Pixels within h of the edge (or up to 3 more at the far edges, see below), or
+// of NO_DATA/BAD input, become NO_DATA: their sums would be incomplete.
 
 import { LineFilter } from '../image/line-filter';
 import { MaskBit } from '../image/mask-bits';

@@ -3,7 +3,7 @@
 // to build them: the bytes are written here and compiled by the runtime's own WebAssembly engine.
 
 /** Value types as the binary format numbers them. */
-export const ValueType = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+export const ValueType = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 export type ValueType = (typeof ValueType)[keyof typeof ValueType];
 
 /** Single-byte opcodes (control, locals, i32 and scalar memory). */
@@ -19,15 +19,28 @@ export const Op = {
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
+  i32Load16U: 0x2f,
+  i32Store: 0x36,
+  f32Store: 0x38,
+  i32Store16: 0x3b,
   i32Const: 0x41,
   i32Eqz: 0x45,
   i32LtS: 0x48,
   i32GtS: 0x4a,
+  i32LeS: 0x4c,
   i32GeS: 0x4e,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Or: 0x72,
   i32Shl: 0x74,
+  f32Add: 0x92,
+  f64Floor: 0x9c,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  i32TruncF64S: 0xaa,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */
@@ -36,6 +49,8 @@ export const SimdOp = {
   v128Store: 0x0b,
   v128Const: 0x0c,
   f32x4Splat: 0x13,
+  f32x4ExtractLane: 0x1f,
+  v128Load64Zero: 0x5d,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
 } as const;
@@ -49,6 +64,7 @@ export class FunctionBody {
   constructor(
     readonly params: readonly ValueType[],
     private readonly locals: readonly ValueType[],
+    readonly results: readonly ValueType[] = [],
   ) {}
 
   op(code: number, ...immediates: number[]): this {
@@ -68,6 +84,13 @@ export class FunctionBody {
     return this;
   }
 
+  /** f64.const (little-endian IEEE 754). */
+  f64(value: number): this {
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    this.code.push(0x44, ...bytes);
+    return this;
+  }
+
   get(index: number): this {
     return this.op(Op.localGet, index);
   }
@@ -81,8 +104,8 @@ export class FunctionBody {
     return this.op(code, alignLog2, offset);
   }
 
-  simd(code: number): this {
-    this.code.push(0xfd, ...unsignedLeb(code));
+  simd(code: number, ...laneBytes: number[]): this {
+    this.code.push(0xfd, ...unsignedLeb(code), ...laneBytes);
     return this;
   }
 
@@ -113,10 +136,14 @@ export interface ExportedFunction {
 
 /**
  * A module importing `env.memory` (at least `minimumPages` 64 KiB pages) and exporting each function
- * by name; functions return nothing.
+ * by name.
  */
 export function moduleBytes(functions: readonly ExportedFunction[], minimumPages = 1): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vector(f.body.params.map((t) => [t])), 0]);
+  const types = functions.map((f) => [
+    0x60,
+    ...vector(f.body.params.map((t) => [t])),
+    ...vector(f.body.results.map((t) => [t])),
+  ]);
   const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(minimumPages)];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
