@@ -23,7 +23,11 @@ type SpanExport = (
   rowLo: number,
   rowHi: number,
   sourceWidth: number,
+  ...planes: PlaneAddresses
 ) => number;
+
+/** Byte addresses of source image, variance, mask, then output image, variance, mask. */
+type PlaneAddresses = [number, number, number, number, number, number];
 
 /**
  * Wasm memory for a source stripe of up to `sourceFloats` pixels and an output stripe of
@@ -47,7 +51,7 @@ export class LanczosSpans {
     const chunks = Math.ceil(taps / 4);
     this.layout = layout(chunks, sourceFloats, outputFloats);
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.layout.bytes / 65536) });
-    const instance = new WebAssembly.Instance(compiledSpan(order, this.layout), {
+    const instance = new WebAssembly.Instance(compiledSpan(order), {
       env: { memory: this.memory },
     });
     this.span = instance.exports.warpSpan as SpanExport;
@@ -87,7 +91,24 @@ export class LanczosSpans {
    * received data (the rest are NO_DATA with zero image and variance).
    */
   sample(count: number, sx: number, sy: number, dx: number, dy: number, out: number): number {
-    return this.span(count, sx, sy, dx, dy, out, this.rowLo, this.rowHi, this.sourceWidth);
+    const at = this.layout;
+    return this.span(
+      count,
+      sx,
+      sy,
+      dx,
+      dy,
+      out,
+      this.rowLo,
+      this.rowHi,
+      this.sourceWidth,
+      at.sourceImage,
+      at.sourceVariance,
+      at.sourceMask,
+      at.outputImage,
+      at.outputVariance,
+      at.outputMask,
+    );
   }
 
   /** Copies the first `n` output stripe pixels to image, variance and mask at element `at`. */
@@ -112,11 +133,16 @@ interface Layout {
   readonly bytes: number;
 }
 
+/** Bytes of one weight table (PHASES + 1 phases of whole vectors); the squared table follows it. */
+function tableBytes(chunks: number): number {
+  return (PHASES + 1) * 16 * chunks;
+}
+
 function layout(chunks: number, sourceFloats: number, outputFloats: number): Layout {
-  const tableBytes = (PHASES + 1) * 16 * chunks;
+  const tables = tableBytes(chunks);
   const align = (n: number) => Math.ceil(n / 16) * 16;
   // 16 spare bytes after each source plane: a whole-vector read of the last row's window stays inside.
-  const sourceImage = 2 * tableBytes;
+  const sourceImage = 2 * tables;
   const sourceVariance = align(sourceImage + 4 * sourceFloats + 16);
   const sourceMask = align(sourceVariance + 4 * sourceFloats + 16);
   const outputImage = align(sourceMask + 2 * sourceFloats + 16);
@@ -124,7 +150,7 @@ function layout(chunks: number, sourceFloats: number, outputFloats: number): Lay
   const outputMask = align(outputVariance + 4 * outputFloats);
   return {
     table: 0,
-    squaredTable: tableBytes,
+    squaredTable: tables,
     sourceImage,
     sourceVariance,
     sourceMask,
@@ -135,31 +161,37 @@ function layout(chunks: number, sourceFloats: number, outputFloats: number): Lay
   };
 }
 
-const compiled = new Map<string, WebAssembly.Module>();
+/** One module per Lanczos order (the weight tables sit at address 0, planes come as parameters). */
+const compiled = new Map<number, WebAssembly.Module>();
 
-function compiledSpan(order: number, at: Layout): WebAssembly.Module {
-  const key = JSON.stringify([order, at]);
-  let module = compiled.get(key);
+function compiledSpan(order: number): WebAssembly.Module {
+  let module = compiled.get(order);
   if (!module) {
-    module = new WebAssembly.Module(moduleBytes([{ name: 'warpSpan', body: spanBody(order, at) }]));
-    compiled.set(key, module);
+    module = new WebAssembly.Module(moduleBytes([{ name: 'warpSpan', body: spanBody(order) }]));
+    compiled.set(order, module);
   }
   return module;
 }
 
 // Parameters of warpSpan.
-const P = { count: 0, sx: 1, sy: 2, dx: 3, dy: 4, out: 5, rowLo: 6, rowHi: 7, sourceWidth: 8 } as const;
-const PARAMS = [
-  ValueType.i32,
-  ValueType.f64,
-  ValueType.f64,
-  ValueType.f64,
-  ValueType.f64,
-  ValueType.i32,
-  ValueType.i32,
-  ValueType.i32,
-  ValueType.i32,
-];
+const P = {
+  count: 0,
+  sx: 1,
+  sy: 2,
+  dx: 3,
+  dy: 4,
+  out: 5,
+  rowLo: 6,
+  rowHi: 7,
+  sourceWidth: 8,
+  sourceImage: 9,
+  sourceVariance: 10,
+  sourceMask: 11,
+  outputImage: 12,
+  outputVariance: 13,
+  outputMask: 14,
+} as const;
+const PARAMS = [ValueType.i32, ...Array(4).fill(ValueType.f64), ...Array(10).fill(ValueType.i32)];
 // Locals: i32s, then f64s, then v128s.
 const I32_LOCALS = [
   'k',
@@ -185,7 +217,7 @@ const FY = FX + 1;
 const WEIGHT = FY + 1;
 const ACC = WEIGHT + 1; // one v128 accumulator per column chunk
 
-function spanBody(order: number, at: Layout): FunctionBody {
+function spanBody(order: number): FunctionBody {
   const taps = 2 * order;
   const chunks = Math.ceil(taps / 4);
   const f = new FunctionBody(
@@ -218,12 +250,12 @@ function spanBody(order: number, at: Layout): FunctionBody {
   f.get(local('x0')).i32(taps).op(Op.i32Add).get(P.sourceWidth).op(Op.i32LeS).op(Op.i32And);
   f.get(local('y0')).i32(taps).op(Op.i32Add).get(P.rowHi).op(Op.i32LeS).op(Op.i32And);
   f.open(Op.if);
-  sampleWindow(f, order, chunks, at);
+  sampleWindow(f, order, chunks);
   f.op(Op.else);
   // Outside: zero image and variance, NO_DATA.
-  outputAddress(f, 2).i32(0).op(Op.i32Store, 2, at.outputImage);
-  outputAddress(f, 2).i32(0).op(Op.i32Store, 2, at.outputVariance);
-  outputAddress(f, 1).i32(MaskBit.NO_DATA).op(Op.i32Store16, 1, at.outputMask);
+  outputAddress(f, 2, P.outputImage).i32(0).op(Op.i32Store, 2, 0);
+  outputAddress(f, 2, P.outputVariance).i32(0).op(Op.i32Store, 2, 0);
+  outputAddress(f, 1, P.outputMask).i32(MaskBit.NO_DATA).op(Op.i32Store16, 1, 0);
   f.op(Op.end);
   f.get(P.sx).get(P.dx).op(Op.f64Add).set(P.sx);
   f.get(P.sy).get(P.dy).op(Op.f64Add).set(P.sy);
@@ -233,17 +265,19 @@ function spanBody(order: number, at: Layout): FunctionBody {
   return f;
 }
 
-/** Pushes the byte offset of output pixel out + k in a plane of 2^shift-byte elements. */
-function outputAddress(f: FunctionBody, shift: number): FunctionBody {
+/** Pushes the address of output pixel out + k in the plane at `base` of 2^shift-byte elements. */
+function outputAddress(f: FunctionBody, shift: number, base: number): FunctionBody {
   return f
     .get(P.out)
     .get(L.k as number)
     .op(Op.i32Add)
     .i32(shift)
-    .op(Op.i32Shl);
+    .op(Op.i32Shl)
+    .get(base)
+    .op(Op.i32Add);
 }
 
-function sampleWindow(f: FunctionBody, order: number, chunks: number, at: Layout): void {
+function sampleWindow(f: FunctionBody, order: number, chunks: number): void {
   const local = (name: string) => L[name] as number;
   const phaseBytes = 16 * chunks;
   // Weight rows: table + phase·phaseBytes, phase = ⌊(s − ⌊s⌋)·PHASES⌋.
@@ -257,27 +291,26 @@ function sampleWindow(f: FunctionBody, order: number, chunks: number, at: Layout
   // offset = ((y0 − rowLo)·width + x0)·4, the window's first pixel in a source plane.
   f.get(local('y0')).get(P.rowLo).op(Op.i32Sub).get(P.sourceWidth).op(Op.i32Mul);
   f.get(local('x0')).op(Op.i32Add).i32(2).op(Op.i32Shl).set(local('offset'));
-  windowSum(f, order, chunks, at.sourceImage, at.table, at.outputImage);
-  windowSum(f, order, chunks, at.sourceVariance, at.squaredTable, at.outputVariance);
+  windowSum(f, order, chunks, P.sourceImage, 0, P.outputImage);
+  windowSum(f, order, chunks, P.sourceVariance, tableBytes(chunks), P.outputVariance);
   // Mask: the 2×2 source pixels around the sample point.
   f.get(local('iy')).get(P.rowLo).op(Op.i32Sub).get(P.sourceWidth).op(Op.i32Mul);
-  f.get(local('ix')).op(Op.i32Add).i32(1).op(Op.i32Shl).set(local('c'));
-  f.get(local('c')).op(Op.i32Load16U, 1, at.sourceMask);
-  f.get(local('c'))
-    .op(Op.i32Load16U, 1, at.sourceMask + 2)
-    .op(Op.i32Or);
+  f.get(local('ix')).op(Op.i32Add).i32(1).op(Op.i32Shl).get(P.sourceMask).op(Op.i32Add).set(local('c'));
+  f.get(local('c')).op(Op.i32Load16U, 1, 0);
+  f.get(local('c')).op(Op.i32Load16U, 1, 2).op(Op.i32Or);
   f.get(local('c')).get(P.sourceWidth).i32(1).op(Op.i32Shl).op(Op.i32Add).op(Op.localTee, local('c'));
-  f.op(Op.i32Load16U, 1, at.sourceMask).op(Op.i32Or);
-  f.get(local('c'))
-    .op(Op.i32Load16U, 1, at.sourceMask + 2)
-    .op(Op.i32Or);
+  f.op(Op.i32Load16U, 1, 0).op(Op.i32Or);
+  f.get(local('c')).op(Op.i32Load16U, 1, 2).op(Op.i32Or);
   f.i32(CARRIED_BITS).op(Op.i32And).set(local('bits'));
-  outputAddress(f, 1).get(local('bits')).op(Op.i32Store16, 1, at.outputMask);
+  outputAddress(f, 1, P.outputMask).get(local('bits')).op(Op.i32Store16, 1, 0);
   f.get(local('covered')).get(local('bits')).i32(MaskBit.NO_DATA).op(Op.i32And).op(Op.i32Eqz);
   f.op(Op.i32Add).set(local('covered'));
 }
 
-/** out[k] = Σ_j wy_j Σ_i wx_i plane[window], the rows four columns per vector, then one dot. */
+/**
+ * out[k] = Σ_j wy_j Σ_i wx_i plane[window], the rows four columns per vector, then one dot. `plane`
+ * and `out` are the parameters holding the planes' addresses, `table` the weight table's.
+ */
 function windowSum(
   f: FunctionBody,
   order: number,
@@ -288,7 +321,7 @@ function windowSum(
 ): void {
   const local = (name: string) => L[name] as number;
   const taps = 2 * order;
-  f.get(local('offset')).set(local('row'));
+  f.get(local('offset')).get(plane).op(Op.i32Add).set(local('row'));
   for (let j = 0; j < taps; j++) {
     f.get(local('wy'))
       .op(Op.f32Load, 2, table + 4 * j)
@@ -298,7 +331,7 @@ function windowSum(
       if (j > 0) f.get(ACC + c);
       // A last chunk of two columns loads 64 bits (the rest zero): nothing outside the window is read.
       const load = taps - 4 * c >= 4 ? SimdOp.v128Load : SimdOp.v128Load64Zero;
-      f.get(local('row')).simdMemory(load, plane + 16 * c);
+      f.get(local('row')).simdMemory(load, 16 * c);
       f.get(WEIGHT).simd(SimdOp.f32x4Mul);
       if (j > 0) f.simd(SimdOp.f32x4Add);
       f.set(ACC + c);
@@ -306,7 +339,7 @@ function windowSum(
     if (j + 1 < taps) f.get(local('row')).get(local('rowBytes')).op(Op.i32Add).set(local('row'));
   }
   // Σ_c acc_c · wx_c, then the four lanes added.
-  outputAddress(f, 2);
+  outputAddress(f, 2, out);
   for (let c = 0; c < chunks; c++) {
     f.get(ACC + c)
       .get(local('wx'))
@@ -317,5 +350,5 @@ function windowSum(
   f.set(WEIGHT);
   f.get(WEIGHT).simd(SimdOp.f32x4ExtractLane, 0).get(WEIGHT).simd(SimdOp.f32x4ExtractLane, 1).op(Op.f32Add);
   f.get(WEIGHT).simd(SimdOp.f32x4ExtractLane, 2).get(WEIGHT).simd(SimdOp.f32x4ExtractLane, 3).op(Op.f32Add);
-  f.op(Op.f32Add).op(Op.f32Store, 2, out);
+  f.op(Op.f32Add).op(Op.f32Store, 2, 0);
 }
