@@ -2,6 +2,8 @@
 // the object, so for a Gaussian star the weighted moments converge to half its covariance and the
 // weight itself becomes the star's covariance. Used on bright isolated stars to fit the PSF.
 
+import { gaussianWindow } from './gaussian-window';
+
 export interface Moments {
   readonly x: number;
   readonly y: number;
@@ -34,7 +36,8 @@ export function adaptiveMoments(
   const cx = Math.round(x);
   const cy = Math.round(y);
   if (cx - half < 0 || cy - half < 0 || cx + half >= width || cy + half >= height) return undefined;
-  const columnWeights = new Float64Array(2 * half + 1);
+  const size = 2 * half + 1;
+  const weights = new Float64Array(size * size);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     const det = wxx * wyy - wxy * wxy;
     if (!(det > 0)) return undefined;
@@ -47,28 +50,15 @@ export function adaptiveMoments(
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
-    // exp(−½(a·dx² + 2b·dx·dy + c·dy²)) = exp(−½a·dx²) · exp(−½c·dy² − b·dy·dx₀) · exp(−b·dy)^(dx − dx₀):
-    // one exponential per column and two per row instead of one per pixel. The factors stay finite
-    // while |b·dx·dy| ≤ 300 over the stamp (|dx|, |dy| ≤ 1.5·half + 1 while the centre stays within
-    // half/2); a weight that sheared is evaluated pixel by pixel.
-    const separable = Math.abs(b) * (1.5 * half + 1) ** 2 <= 300;
     const dx0 = cx - half - xc;
-    for (let i = 0; i < columnWeights.length; i++) {
-      const dx = dx0 + i;
-      columnWeights[i] = Math.exp(-0.5 * a * dx * dx);
-    }
-    for (let py = cy - half; py <= cy + half; py++) {
-      const dy = py - yc;
-      const step = Math.exp(-b * dy);
-      let cross = Math.exp(-0.5 * c * dy * dy - b * dy * dx0);
-      const row = py * width + cx - half;
-      for (let i = 0; i < columnWeights.length; i++) {
+    const dy0 = cy - half - yc;
+    gaussianWindow(a, b, c, dx0, dy0, size, size, weights);
+    for (let j = 0; j < size; j++) {
+      const dy = dy0 + j;
+      const row = (cy - half + j) * width + cx - half;
+      for (let i = 0; i < size; i++) {
         const dx = dx0 + i;
-        const weight = separable
-          ? (columnWeights[i] as number) * cross
-          : Math.exp(-0.5 * (a * dx * dx + 2 * b * dx * dy + c * dy * dy));
-        cross *= step;
-        const w = weight * (image[row + i] as number);
+        const w = (weights[j * size + i] as number) * (image[row + i] as number);
         s0 += w;
         sx += w * dx;
         sy += w * dy;
