@@ -3,8 +3,7 @@ import { gaussianWindow } from '../../../service/domain/measurement/gaussian-win
 
 describe('gaussianWindow', () => {
   // Round, tilted, and sheared far past the factorisation bound (its factors would overflow: evaluated
-  // pixel by pixel); windows off
-  // centre so the offsets are not symmetric.
+  // pixel by pixel); the window is off centre so the offsets are not symmetric.
   it.each([
     [0.25, 0, 0.25],
     [0.4, -0.15, 0.3],
