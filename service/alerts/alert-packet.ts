@@ -7,7 +7,7 @@ import type avro from 'avsc';
 import type { DiaObjectRecord } from '../domain/apdb/apdb-records';
 import { BANDS } from '../domain/apdb/apdb-tables';
 import { ALERT_SCHEMA_ID, type AlertSchema } from './alert-schema';
-import { frameAlert, unframeAlert } from './wire-format';
+import { FRAME_HEADER_BYTES, unframeAlert, writeFrameHeader } from './wire-format';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -42,7 +42,28 @@ export function alertRecord(schema: AlertSchema, content: AlertContent): Record<
 
 /** Confluent-framed schemaless Avro: what goes on the alert topic. */
 export function encodeAlert(schema: AlertSchema, record: Record<string, unknown>): Buffer {
-  return frameAlert(schema.alert.toBuffer(record), ALERT_SCHEMA_ID);
+  return alertEncoder(schema)(record);
+}
+
+/**
+ * encodeAlert for many alerts: each is written once into a scratch buffer that grows to the largest
+ * alert, after the framing header, then copied out. (avsc's toBuffer writes into a 1 KiB buffer
+ * first and, for anything larger — every alert with cutouts — writes the whole alert a second time.)
+ */
+export function alertEncoder(schema: AlertSchema): (record: Record<string, unknown>) => Buffer {
+  let scratch = Buffer.allocUnsafe(64 * 1024);
+  return (record) => {
+    for (;;) {
+      const end = schema.alert.encode(record, scratch, FRAME_HEADER_BYTES);
+      if (end >= 0) {
+        const message = Buffer.from(scratch.subarray(0, end));
+        writeFrameHeader(message, ALERT_SCHEMA_ID);
+        return message;
+      }
+      // A negative end is minus the bytes that did not fit.
+      scratch = Buffer.allocUnsafe(2 * (scratch.length - end));
+    }
+  };
 }
 
 export class AlertDecodeError extends Error {

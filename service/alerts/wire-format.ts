@@ -5,11 +5,19 @@ export class AlertFramingError extends Error {
   override readonly name = 'AlertFramingError';
 }
 
+/** Bytes of the framing before the Avro body. */
+export const FRAME_HEADER_BYTES = 5;
+
 export function frameAlert(body: Buffer, schemaId: number): Buffer {
-  const header = Buffer.alloc(5);
-  header.writeUInt8(0, 0);
-  header.writeInt32BE(schemaId, 1);
+  const header = Buffer.alloc(FRAME_HEADER_BYTES);
+  writeFrameHeader(header, schemaId);
   return Buffer.concat([header, body]);
+}
+
+/** The magic byte and schema id into the first FRAME_HEADER_BYTES of `message`. */
+export function writeFrameHeader(message: Buffer, schemaId: number): void {
+  message.writeUInt8(0, 0);
+  message.writeInt32BE(schemaId, 1);
 }
 
 export function unframeAlert(message: Buffer): { schemaId: number; body: Buffer } {

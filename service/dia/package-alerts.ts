@@ -3,7 +3,7 @@
 // and matched template, Avro-encoded with Confluent framing and keyed by the DiaSource id. History
 // rows are grouped by DiaObject once, so packaging stays linear in sources plus history.
 
-import { alertRecord, diaObjectRow, encodeAlert, type Row } from '../alerts/alert-packet';
+import { alertEncoder, alertRecord, diaObjectRow, type Row } from '../alerts/alert-packet';
 import type { AlertSchema } from '../alerts/alert-schema';
 import type { DiaObjectRecord, DiaSourceRecord } from '../domain/apdb/apdb-records';
 import { cutoutSize, cutoutsFits } from '../domain/diffim/cutouts';
@@ -34,6 +34,7 @@ export function packageAlerts(schema: AlertSchema, batch: AlertBatch): BusMessag
   const history = byDiaObject(batch.history);
   const forcedHistory = byDiaObject(batch.forcedHistory);
   const images = [batch.difference, batch.science, batch.matchedTemplate];
+  const encode = alertEncoder(schema);
   return batch.diaSources.map((source, i) => {
     const object = batch.diaObjects[i] as DiaObjectRecord;
     const size = cutoutSize(source.bboxSize ?? 0);
@@ -52,7 +53,7 @@ export function packageAlerts(schema: AlertSchema, batch: AlertBatch): BusMessag
       cutoutScience: science ?? null,
       cutoutTemplate: template ?? null,
     });
-    return { key: source.diaSourceId.toString(), value: encodeAlert(schema, record) };
+    return { key: source.diaSourceId.toString(), value: encode(record) };
   });
 }
 

@@ -1,15 +1,15 @@
 // Convolving an image and its variance with a spatially varying kernel. The detector is cut into
 // cells; in each, the kernel at the cell centre is split into a few separable terms (power-iteration
 // SVD, enough terms for 1e-5 of its energy), so a cell costs 2·(2h+1) multiply-adds per pixel and term
-// instead of (2h+1)², run as 1-D row and column passes over Float32Array scratch. The variance is
-// convolved with K², whose single leading term is rescaled to K²'s exact sum so the propagated
-// variance keeps its normalisation, and trimmed to its non-negligible taps. Pixels within h of the edge
-// (or up to 3 more at the far edges, see below), or of NO_DATA/BAD input, become NO_DATA: their sums
-// would be incomplete.
+// instead of (2h+1)², run as 1-D row and column passes in WebAssembly SIMD (image/line-filter) over
+// one stripe of cells at a time. The variance is convolved with K², whose single leading term is
+// rescaled to K²'s exact sum so the propagated variance keeps its normalisation, and trimmed to its
+// non-negligible taps. Pixels within h of the edge (or up to 3 more at the far edges, see below), or
+// of NO_DATA/BAD input, become NO_DATA: their sums would be incomplete.
 
+import { LineFilter } from '../image/line-filter';
 import { MaskBit } from '../image/mask-bits';
 import type { MaskedImage } from '../image/masked-image';
-import { slidingDot4 } from '../image/sliding-dot';
 import { type SeparableTerm, separableTerms } from './linear-algebra';
 
 export interface KernelField {
@@ -46,19 +46,18 @@ export function convolveKernelField(
   const variance = new Float32Array(width * height);
   const kernel = new Float64Array(size * size);
   const squared = new Float64Array(size * size);
-  // The passes step four pixels at a time: cells are multiples of four, and so is the convolved area
-  // (the ≤ 3 columns and rows it leaves join the NO_DATA border). No odd-sized tail means no cold code
-  // path in the hot loops, which V8 would otherwise deoptimize on again and again.
+  // The SIMD passes step four pixels at a time: cells are multiples of four, and so is the convolved
+  // area (the ≤ 3 columns and rows it leaves join the NO_DATA border).
   const cell = 4 * Math.max(1, Math.round(options.cellSize / 4));
   const xEnd = h + 4 * Math.floor(Math.max(0, width - 2 * h) / 4);
   const yEnd = h + 4 * Math.floor(Math.max(0, height - 2 * h) / 4);
-  const scratch = new Float32Array((cell + 2 * h) * cell);
+  const stripes = new CellStripes(width, cell, h);
   let previousTerms: SeparableTerm[] = [];
   for (let y0 = h; y0 < yEnd; y0 += cell) {
     const y1 = Math.min(y0 + cell, yEnd);
+    stripes.load(input, y0, y1);
     for (let x0 = h; x0 < xEnd; x0 += cell) {
       const x1 = Math.min(x0 + cell, xEnd);
-      const box: CellBox = { width, x0, x1, y0, y1 };
       field.kernelAt((x0 + x1 - 1) / 2, (y0 + y1 - 1) / 2, kernel);
       let sumSquared = 0;
       for (let p = 0; p < kernel.length; p++) {
@@ -68,16 +67,15 @@ export function convolveKernelField(
       const terms = separableTerms(kernel, size, options.tolerance, options.maxTerms, previousTerms);
       previousTerms = terms;
       terms.forEach((term, t) => {
-        rowPass(input.image, scratch, box, h, term.row);
-        columnPass(scratch, image, box, term.column, t > 0);
+        stripes.convolve('image', x0, x1, h, term, t > 0);
       });
       const varianceTerm = normalisedTerm(separableTerms(squared, size, 0, 1)[0], sumSquared);
       if (!varianceTerm) continue;
       // K² is narrower than K: its negligible outer taps are dropped (the sum is kept exact above).
       const trimmed = trimTerm(varianceTerm, VARIANCE_TAP_FLOOR);
-      rowPass(input.variance, scratch, box, trimmed.half, trimmed.term.row, h - trimmed.half);
-      columnPass(scratch, variance, box, trimmed.term.column, false, h - trimmed.half);
+      stripes.convolve('variance', x0, x1, trimmed.half, trimmed.term, false);
     }
+    stripes.store(image, variance, y0);
   }
   return { width, height, image, variance, mask: convolvedMask(input.mask, width, height, h, xEnd, yEnd) };
 }
@@ -85,12 +83,88 @@ export function convolveKernelField(
 /** Outer taps of the variance kernel below this fraction of its largest tap are left out. */
 const VARIANCE_TAP_FLOOR = 1e-7;
 
-interface CellBox {
-  readonly width: number;
-  readonly x0: number;
-  readonly x1: number;
-  readonly y0: number;
-  readonly y1: number;
+/**
+ * One stripe of cells in WebAssembly memory: the input rows [y0 − h, y1 + h) of image and variance,
+ * the row-pass scratch of one cell, and the output rows [y0, y1). Stripes are loaded and stored whole
+ * (rows are contiguous), cells are convolved inside them.
+ */
+class CellStripes {
+  private readonly filter: LineFilter;
+  private readonly input: { readonly image: number; readonly variance: number };
+  private readonly output: { readonly image: number; readonly variance: number };
+  private readonly scratch: number;
+  private y0 = 0;
+  private rows = 0;
+
+  constructor(
+    private readonly width: number,
+    private readonly cell: number,
+    private readonly h: number,
+  ) {
+    const inputFloats = (cell + 2 * h) * width;
+    const outputFloats = cell * width;
+    const start = LineFilter.dataStart;
+    this.input = { image: start, variance: start + inputFloats };
+    this.output = { image: start + 2 * inputFloats, variance: start + 2 * inputFloats + outputFloats };
+    this.scratch = start + 2 * inputFloats + 2 * outputFloats;
+    this.filter = new LineFilter(2 * inputFloats + 2 * outputFloats + (cell + 2 * h) * cell);
+  }
+
+  load(source: MaskedImage, y0: number, y1: number): void {
+    const { width, h } = this;
+    const from = (y0 - h) * width;
+    const to = (y1 + h) * width;
+    this.filter.plane.set(source.image.subarray(from, to), this.input.image);
+    this.filter.plane.set(source.variance.subarray(from, to), this.input.variance);
+    // Cells without a kernel write nothing: their output is zero, as the planes start.
+    this.filter.plane.fill(0, this.output.image, this.output.image + 2 * this.cell * width);
+    this.y0 = y0;
+    this.rows = y1 - y0;
+  }
+
+  /**
+   * Output columns [x0, x1) of the stripe (+)= the plane convolved with column ⊗ row (half-width
+   * `half` ≤ h): the row pass into the scratch, then the column pass out of it.
+   */
+  convolve(
+    plane: 'image' | 'variance',
+    x0: number,
+    x1: number,
+    half: number,
+    term: SeparableTerm,
+    accumulate: boolean,
+  ): void {
+    const { width, h, rows, scratch } = this;
+    const cellWidth = x1 - x0;
+    this.filter.filter(reversed(term.row), {
+      src: this.input[plane] + (h - half) * width + x0 - half,
+      srcLineStride: width,
+      tapStride: 1,
+      dst: scratch,
+      dstLineStride: cellWidth,
+      lines: rows + 2 * half,
+      count: cellWidth,
+      accumulate: false,
+    });
+    this.filter.filter(reversed(term.column), {
+      src: scratch,
+      srcLineStride: cellWidth,
+      tapStride: cellWidth,
+      dst: this.output[plane] + x0,
+      dstLineStride: width,
+      lines: rows,
+      count: cellWidth,
+      accumulate,
+    });
+  }
+
+  store(image: Float32Array, variance: Float32Array, y0: number): void {
+    if (y0 !== this.y0) throw new RangeError(`stripe at row ${this.y0} stored as row ${y0}`);
+    const n = this.rows * this.width;
+    const at = y0 * this.width;
+    image.set(this.filter.plane.subarray(this.output.image, this.output.image + n), at);
+    variance.set(this.filter.plane.subarray(this.output.variance, this.output.variance + n), at);
+  }
 }
 
 function normalisedTerm(term: SeparableTerm | undefined, sum: number): SeparableTerm | undefined {
@@ -121,51 +195,6 @@ function trimTerm(term: SeparableTerm, floor: number): { term: SeparableTerm; ha
     },
     half,
   };
-}
-
-/**
- * scratch[(y − y0 + halo − h)·cellWidth + x − x0] = Σ_k row[k]·input[y, x + h − k] for the cell's rows
- * widened by h (halo is the widest kernel's half-width, which sets the scratch row layout).
- */
-function rowPass(
-  input: Float32Array,
-  scratch: Float32Array,
-  box: CellBox,
-  h: number,
-  row: Float64Array,
-  inset = 0,
-): void {
-  const { width, x0, x1, y0, y1 } = box;
-  const cellWidth = x1 - x0;
-  const taps = reversed(row);
-  const halo = h + inset;
-  for (let y = y0 - h; y < y1 + h; y++) {
-    const o = (y - y0 + halo) * cellWidth;
-    const rowStart = y * width + x0 - h;
-    for (let x = 0; x < cellWidth; x += 4)
-      slidingDot4(input, rowStart + x, 1, taps, scratch, o + x, 1, false);
-  }
-}
-
-/** out[y, x] (+)= Σ_k column[k]·scratch row (y − y0 + halo + h − k), four output rows per step. */
-function columnPass(
-  scratch: Float32Array,
-  out: Float32Array,
-  box: CellBox,
-  column: Float64Array,
-  accumulate: boolean,
-  inset = 0,
-): void {
-  const { width, x0, x1, y0, y1 } = box;
-  const cellWidth = x1 - x0;
-  const taps = reversed(column);
-  // Output row y reads scratch rows (y − y0 + inset) … (y − y0 + inset + 2h), tap 2h first.
-  for (let y = y0; y < y1; y += 4) {
-    const o = y * width + x0;
-    const first = (y - y0 + inset) * cellWidth;
-    for (let x = 0; x < cellWidth; x++)
-      slidingDot4(scratch, first + x, cellWidth, taps, out, o + x, width, accumulate);
-  }
 }
 
 function reversed(filter: Float64Array): Float64Array {

@@ -4,6 +4,7 @@
 
 import { MaskBit } from '../image/mask-bits';
 import type { MaskedImage } from '../image/masked-image';
+import { gaussianWindow } from '../measurement/gaussian-window';
 import { type GaussianPsf, psfEvaluator } from '../measurement/psf-model';
 
 export interface PsfFluxMeasurement {
@@ -19,24 +20,28 @@ export function psfPhotometer(exposure: MaskedImage, psf: GaussianPsf): PsfPhoto
   const { width, height, image, variance, mask } = exposure;
   const model = psfEvaluator(psf);
   const half = Math.ceil(4 * Math.sqrt(Math.max(psf.ixx, psf.iyy)));
+  const weights = new Float64Array((2 * half + 1) ** 2);
   return (x, y, out) => {
     const cx = Math.round(x);
     const cy = Math.round(y);
+    const x0 = Math.max(0, cx - half);
+    const y0 = Math.max(0, cy - half);
+    const columns = Math.min(width - 1, cx + half) - x0 + 1;
+    const rows = Math.min(height - 1, cy + half) - y0 + 1;
     let sumPI = 0;
     let sumPP = 0;
     let sumPPV = 0;
-    for (let py = Math.max(0, cy - half); py <= Math.min(height - 1, cy + half); py++) {
-      const dy = py - y;
-      for (let px = Math.max(0, cx - half); px <= Math.min(width - 1, cx + half); px++) {
-        const i = py * width + px;
-        if (((mask[i] as number) & UNUSABLE) !== 0) continue;
-        const dx = px - x;
-        const p =
-          model.norm * Math.exp(-0.5 * (model.a * dx * dx + 2 * model.b * dx * dy + model.c * dy * dy));
-        const pp = p * p;
-        sumPI += p * (image[i] as number);
-        sumPP += pp;
-        sumPPV += pp * (variance[i] as number);
+    if (columns > 0 && rows > 0)
+      gaussianWindow(model.a, model.b, model.c, x0 - x, y0 - y, columns, rows, weights);
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < columns; i++) {
+        const p = (y0 + j) * width + x0 + i;
+        if (((mask[p] as number) & UNUSABLE) !== 0) continue;
+        const w = model.norm * (weights[j * columns + i] as number);
+        const ww = w * w;
+        sumPI += w * (image[p] as number);
+        sumPP += ww;
+        sumPPV += ww * (variance[p] as number);
       }
     }
     out.flux = sumPP > 0 ? sumPI / sumPP : Number.NaN;

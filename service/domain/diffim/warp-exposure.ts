@@ -1,12 +1,13 @@
 // Resampling a template onto the science pixel grid through both WCSs: each science pixel is mapped
 // to the sky and back into the template (exactly on a coarse grid, bilinearly in between, as the LSST
 // warper's interpolation length does), then the template is sampled with a separable Lanczos kernel
-// from a lookup table. Variance is propagated with the squared weights (covariance between warped
-// pixels is not tracked); mask bits are ORed from the pixels around the sample point.
+// from a lookup table (the pixel loop in WebAssembly SIMD, diffim/lanczos-span, over stripes of output
+// rows and the source rows they reach). Variance is propagated with the squared weights (covariance
+// between warped pixels is not tracked); mask bits are ORed from the pixels around the sample point.
 
-import { MaskBit } from '../image/mask-bits';
 import type { MaskedImage } from '../image/masked-image';
 import { pixelToSky, skyToPixel, type TanWcs } from '../wcs/tan-wcs';
+import { LanczosSpans, PHASES } from './lanczos-span';
 
 export interface WarpOptions {
   /** Lanczos order a: the kernel spans 2a pixels per axis. */
@@ -28,10 +29,10 @@ export const DEFAULT_WARP_OPTIONS: WarpOptions = {
   maxInterpolationErrorPixels: MAX_INTERPOLATION_ERROR_PIXELS,
 };
 
-/** Sub-pixel phases in the weight table: 1/512 px steps, far below any astrometric error. */
-const PHASES = 512;
-/** Detection bits describe the source image's own sources, not the warped one's. */
-const CARRIED_BITS = 0xffff & ~(MaskBit.DETECTED | MaskBit.DETECTED_NEGATIVE);
+/** Output rows per stripe: the source rows they need are copied into wasm memory together. */
+const STRIPE_ROWS = 64;
+/** Source positions beyond this, pixels (or not finite), make a span NO_DATA outright. */
+const FAR_AWAY = 1e9;
 
 export interface WarpedImage extends MaskedImage {
   /** Fraction of output pixels that received data (the rest are NO_DATA). */
@@ -48,108 +49,94 @@ export function warpExposure(
 ): WarpedImage {
   const a = options.lanczosOrder;
   if (!(Number.isInteger(a) && a >= 1 && a <= 5)) throw new RangeError(`lanczosOrder ${a} must be 1–5`);
-  const taps = 2 * a;
-  const weights = lanczosTable(a);
-  const squared = weights.map((w) => w * w);
   const grid = checkedPixelGrid(sourceWcs, targetWcs, width, height, options);
+  const stripes = sourceStripes(grid, width, height, source.height, a);
+  const sourceRows = Math.max(1, ...stripes.map((s) => s.rowHi - s.rowLo));
+  const spans = new LanczosSpans(a, lanczosTable(a), sourceRows * source.width, STRIPE_ROWS * width);
   const image = new Float32Array(width * height);
   const variance = new Float32Array(width * height);
   const mask = new Uint16Array(width * height);
-  const sw = source.width;
-  const sh = source.height;
-  const { image: si, variance: sv, mask: sm } = source;
   const rowX = new Float64Array(grid.columns);
   const rowY = new Float64Array(grid.columns);
   let covered = 0;
-  const spacing = grid.spacing;
-  for (let y = 0; y < height; y++) {
-    grid.interpolateRow(y, rowX, rowY);
-    const out = y * width;
-    // Between two grid nodes the source position moves by a constant step per output pixel.
-    let sx = 0;
-    let sy = 0;
-    let stepX = 0;
-    let stepY = 0;
-    for (let x = 0; x < width; x++) {
-      if (x % spacing === 0) {
-        const gi = x / spacing;
-        sx = rowX[gi] as number;
-        sy = rowY[gi] as number;
-        stepX = ((rowX[gi + 1] as number) - sx) / spacing;
-        stepY = ((rowY[gi + 1] as number) - sy) / spacing;
-      } else {
-        sx += stepX;
-        sy += stepY;
-      }
-      const ix = Math.floor(sx);
-      const iy = Math.floor(sy);
-      const x0 = ix - a + 1;
-      const y0 = iy - a + 1;
-      if (!(x0 >= 0 && y0 >= 0 && x0 + taps <= sw && y0 + taps <= sh)) {
-        mask[out + x] = MaskBit.NO_DATA;
-        continue;
-      }
-      const wxo = Math.floor((sx - ix) * PHASES) * taps;
-      const wyo = Math.floor((sy - iy) * PHASES) * taps;
-      const sum = lanczosSample(si, sw, x0, y0, weights, wxo, wyo, taps);
-      const sumVariance = lanczosSample(sv, sw, x0, y0, squared, wxo, wyo, taps);
-      const c = iy * sw + ix;
-      const bits =
-        ((sm[c] as number) | (sm[c + 1] as number) | (sm[c + sw] as number) | (sm[c + sw + 1] as number)) &
-        CARRIED_BITS;
-      image[out + x] = sum;
-      variance[out + x] = sumVariance;
-      mask[out + x] = bits;
-      if ((bits & MaskBit.NO_DATA) === 0) covered++;
+  for (const stripe of stripes) {
+    spans.loadSource(source.image, source.variance, source.mask, source.width, stripe.rowLo, stripe.rowHi);
+    for (let y = stripe.y0; y < stripe.y1; y++) {
+      grid.interpolateRow(y, rowX, rowY);
+      covered += sampleRow(spans, grid.spacing, rowX, rowY, width, (y - stripe.y0) * width);
     }
+    spans.store(image, variance, mask, stripe.y0 * width, (stripe.y1 - stripe.y0) * width);
   }
   return { width, height, image, variance, mask, coverage: covered / (width * height) };
 }
 
-/**
- * Σ_j wy_j Σ_i wx_i plane[y0 + j, x0 + i] with the x and y weights at table offsets wxo and wyo. The
- * image and the variance are sampled by separate calls: one set of six weights in registers at a time
- * runs faster in V8 than both interleaved.
- */
-function lanczosSample(
-  plane: Float32Array,
-  stride: number,
-  x0: number,
-  y0: number,
-  table: Float64Array,
-  wxo: number,
-  wyo: number,
-  taps: number,
+/** One output row: between two grid nodes the source position moves by a constant step per pixel. */
+function sampleRow(
+  spans: LanczosSpans,
+  spacing: number,
+  rowX: Float64Array,
+  rowY: Float64Array,
+  width: number,
+  out: number,
 ): number {
-  let sum = 0;
-  if (taps === 6) {
-    // Lanczos-3, the default: the six x taps written out (about 1.5× faster in V8).
-    const w0 = table[wxo] as number;
-    const w1 = table[wxo + 1] as number;
-    const w2 = table[wxo + 2] as number;
-    const w3 = table[wxo + 3] as number;
-    const w4 = table[wxo + 4] as number;
-    const w5 = table[wxo + 5] as number;
-    for (let j = 0; j < 6; j++) {
-      const r = (y0 + j) * stride + x0;
-      sum +=
-        (table[wyo + j] as number) *
-        (w0 * (plane[r] as number) +
-          w1 * (plane[r + 1] as number) +
-          w2 * (plane[r + 2] as number) +
-          w3 * (plane[r + 3] as number) +
-          w4 * (plane[r + 4] as number) +
-          w5 * (plane[r + 5] as number));
+  let covered = 0;
+  for (let x = 0, gi = 0; x < width; x += spacing, gi++) {
+    const sx = rowX[gi] as number;
+    const sy = rowY[gi] as number;
+    const ex = rowX[gi + 1] as number;
+    const ey = rowY[gi + 1] as number;
+    const count = Math.min(spacing, width - x);
+    if (Math.max(Math.abs(sx), Math.abs(sy), Math.abs(ex), Math.abs(ey)) < FAR_AWAY)
+      covered += spans.sample(count, sx, sy, (ex - sx) / spacing, (ey - sy) / spacing, out + x);
+    else covered += spans.sample(count, -FAR_AWAY, -FAR_AWAY, 0, 0, out + x);
+  }
+  return covered;
+}
+
+/** Output rows [y0, y1) and the source rows [rowLo, rowHi) their Lanczos windows can reach. */
+interface Stripe {
+  readonly y0: number;
+  readonly y1: number;
+  readonly rowLo: number;
+  readonly rowHi: number;
+}
+
+/**
+ * Positions are linear between grid nodes, so the nodes that start spans and the row's last sample
+ * bound every sample; a row of margin on each side absorbs the rounding of the stepped positions.
+ */
+function sourceStripes(
+  grid: PixelGrid,
+  width: number,
+  height: number,
+  sourceHeight: number,
+  order: number,
+): Stripe[] {
+  const rowX = new Float64Array(grid.columns);
+  const rowY = new Float64Array(grid.columns);
+  const last = Math.ceil(width / grid.spacing) - 1;
+  const lastFraction = (width - 1 - last * grid.spacing) / grid.spacing;
+  const stripes: Stripe[] = [];
+  for (let y0 = 0; y0 < height; y0 += STRIPE_ROWS) {
+    const y1 = Math.min(y0 + STRIPE_ROWS, height);
+    let low = Infinity;
+    let high = -Infinity;
+    for (let y = y0; y < y1; y++) {
+      grid.interpolateRow(y, rowX, rowY);
+      const end = rowY[last] as number;
+      rowY[last + 1] = end + ((rowY[last + 1] as number) - end) * lastFraction;
+      for (let i = 0; i <= last + 1; i++) {
+        const sy = rowY[i] as number;
+        if (!(Math.abs(sy) < FAR_AWAY)) continue;
+        low = Math.min(low, sy);
+        high = Math.max(high, sy);
+      }
     }
-    return sum;
+    const rowLo = low <= high ? Math.max(0, Math.floor(low) - order - 1) : 0;
+    const rowHi = low <= high ? Math.min(sourceHeight, Math.floor(high) + order + 2) : 0;
+    stripes.push({ y0, y1, rowLo: Math.min(rowLo, rowHi), rowHi });
   }
-  for (let j = 0; j < taps; j++) {
-    const row = (y0 + j) * stride + x0;
-    let s = 0;
-    for (let i = 0; i < taps; i++) s += (table[wxo + i] as number) * (plane[row + i] as number);
-    sum += (table[wyo + j] as number) * s;
-  }
-  return sum;
+  return stripes;
 }
 
 /** Lanczos weights for PHASES+1 sub-pixel phases, each row of 2a taps normalised to sum 1. */

@@ -2,6 +2,8 @@
 // the object, so for a Gaussian star the weighted moments converge to half its covariance and the
 // weight itself becomes the star's covariance. Used on bright isolated stars to fit the PSF.
 
+import { gaussianWindow } from './gaussian-window';
+
 export interface Moments {
   readonly x: number;
   readonly y: number;
@@ -34,6 +36,8 @@ export function adaptiveMoments(
   const cx = Math.round(x);
   const cy = Math.round(y);
   if (cx - half < 0 || cy - half < 0 || cx + half >= width || cy + half >= height) return undefined;
+  const size = 2 * half + 1;
+  const weights = new Float64Array(size * size);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     const det = wxx * wyy - wxy * wxy;
     if (!(det > 0)) return undefined;
@@ -46,12 +50,15 @@ export function adaptiveMoments(
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
-    for (let py = cy - half; py <= cy + half; py++) {
-      const dy = py - yc;
-      for (let px = cx - half; px <= cx + half; px++) {
-        const dx = px - xc;
-        const w =
-          Math.exp(-0.5 * (a * dx * dx + 2 * b * dx * dy + c * dy * dy)) * (image[py * width + px] as number);
+    const dx0 = cx - half - xc;
+    const dy0 = cy - half - yc;
+    gaussianWindow(a, b, c, dx0, dy0, size, size, weights);
+    for (let j = 0; j < size; j++) {
+      const dy = dy0 + j;
+      const row = (cy - half + j) * width + cx - half;
+      for (let i = 0; i < size; i++) {
+        const dx = dx0 + i;
+        const w = (weights[j * size + i] as number) * (image[row + i] as number);
         s0 += w;
         sx += w * dx;
         sy += w * dy;

@@ -2,7 +2,7 @@
 // than the kernel's half-width to an edge cannot see a whole kernel; they are left at zero and the
 // caller treats that border as EDGE.
 
-import { slidingDot4 } from '../image/sliding-dot';
+import { LineFilter } from '../image/line-filter';
 
 /** A unit-sum Gaussian sampled at integer offsets −h..h, h = ⌈truncation·σ⌉. */
 export function gaussianKernel(sigma: number, truncationSigmas = 3.5): Float64Array {
@@ -26,14 +26,14 @@ export function separableNoiseFactor(kernel: Float64Array): number {
   return s * s;
 }
 
-/** Kernels up to this half-width take the unrolled path (zero-padded taps); wider ones a generic loop. */
-const UNROLLED_HALF = 8;
+/** Output rows per stripe: the rows a stripe needs are copied into wasm memory together. */
+const STRIPE_ROWS = 64;
 
 /**
- * out = image ⊗ k(x)k(y) for pixels at least `half` from every edge; the border is zero. `scratch`
- * (same length as the image) holds the row pass so a caller can reuse it across calls. Pixels must be
- * finite (NaN would spread over the kernel). In the row pass mirrored taps share a multiply and, for
- * the usual PSF sizes, are unrolled (about twice as fast in V8); the column pass slides down columns.
+ * out = image ⊗ k(x)k(y) for pixels at least `half` from every edge; the border is zero. Pixels must
+ * be finite (NaN would spread over the kernel). The two 1-D passes run in WebAssembly SIMD
+ * (image/line-filter) over stripes of rows whose lines are padded to a multiple of four pixels, so
+ * the passes need no tail; the padding is never copied out.
  */
 export function convolveSeparable(
   image: Float32Array,
@@ -41,119 +41,56 @@ export function convolveSeparable(
   height: number,
   kernel: Float64Array,
   out: Float32Array = new Float32Array(width * height),
-  scratch: Float32Array = new Float32Array(width * height),
 ): Float32Array {
   const half = (kernel.length - 1) / 2;
-  out.fill(0);
-  if (width <= 2 * half || height <= 2 * half) return out;
-  if (half <= UNROLLED_HALF && width > 2 * UNROLLED_HALF && height > 2 * UNROLLED_HALF) {
-    const taps = new Float64Array(UNROLLED_HALF + 1);
-    taps.set(kernel.subarray(half));
-    scratch.fill(0);
-    rowPassUnrolled(image, scratch, width, height, half, taps);
-  } else {
-    rowPass(image, scratch, width, height, half, Float64Array.from(kernel.subarray(half)));
+  if (width <= 2 * half || height <= 2 * half) return out.fill(0);
+  const count = 4 * Math.ceil((width - 2 * half) / 4);
+  const stride = count + 2 * half;
+  const rows = Math.min(STRIPE_ROWS, height - 2 * half);
+  const input = LineFilter.dataStart;
+  const scratch = input + (rows + 2 * half) * stride;
+  const output = scratch + (rows + 2 * half) * stride;
+  const filter = new LineFilter(output + rows * stride - input);
+  const plane = filter.plane;
+  zeroBorder(out, width, height, half);
+  for (let y0 = half; y0 < height - half; y0 += rows) {
+    const y1 = Math.min(y0 + rows, height - half);
+    for (let y = y0 - half; y < y1 + half; y++)
+      plane.set(image.subarray(y * width, (y + 1) * width), input + (y - y0 + half) * stride);
+    filter.filter(kernel, {
+      src: input,
+      srcLineStride: stride,
+      tapStride: 1,
+      dst: scratch,
+      dstLineStride: stride,
+      lines: y1 - y0 + 2 * half,
+      count,
+      accumulate: false,
+    });
+    filter.filter(kernel, {
+      src: scratch,
+      srcLineStride: stride,
+      tapStride: stride,
+      dst: output,
+      dstLineStride: stride,
+      lines: y1 - y0,
+      count,
+      accumulate: false,
+    });
+    for (let y = y0; y < y1; y++) {
+      const from = output + (y - y0) * stride;
+      out.set(plane.subarray(from, from + width - 2 * half), y * width + half);
+    }
   }
-  columnPass(scratch, out, width, height, kernel);
   return out;
 }
 
-function rowPass(
-  image: Float32Array,
-  scratch: Float32Array,
-  width: number,
-  height: number,
-  half: number,
-  taps: Float64Array,
-): void {
-  const center = taps[0] as number;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let i = row + half; i < row + width - half; i++) {
-      let sum = center * (image[i] as number);
-      for (let k = 1; k <= half; k++)
-        sum += (taps[k] as number) * ((image[i - k] as number) + (image[i + k] as number));
-      scratch[i] = sum;
-    }
-  }
-}
-
-/**
- * Row pass with eight tap pairs written out. Taps beyond `half` are zero, so reading past a row's
- * end into the neighbouring row adds nothing; the first and last rows start and stop far enough
- * inside the array that every read is in bounds. Border columns are zeroed afterwards.
- */
-function rowPassUnrolled(
-  a: Float32Array,
-  scratch: Float32Array,
-  width: number,
-  height: number,
-  half: number,
-  taps: Float64Array,
-): void {
-  const [c, t1, t2, t3, t4, t5, t6, t7, t8] = taps as unknown as number[];
-  const n = width * height;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const start = Math.max(row + half, UNROLLED_HALF);
-    const end = Math.min(row + width - half, n - UNROLLED_HALF);
-    for (let i = start; i < end; i++) {
-      scratch[i] =
-        (c as number) * (a[i] as number) +
-        (t1 as number) * ((a[i - 1] as number) + (a[i + 1] as number)) +
-        (t2 as number) * ((a[i - 2] as number) + (a[i + 2] as number)) +
-        (t3 as number) * ((a[i - 3] as number) + (a[i + 3] as number)) +
-        (t4 as number) * ((a[i - 4] as number) + (a[i + 4] as number)) +
-        (t5 as number) * ((a[i - 5] as number) + (a[i + 5] as number)) +
-        (t6 as number) * ((a[i - 6] as number) + (a[i + 6] as number)) +
-        (t7 as number) * ((a[i - 7] as number) + (a[i + 7] as number)) +
-        (t8 as number) * ((a[i - 8] as number) + (a[i + 8] as number));
-    }
-  }
-}
-
-/**
- * Column pass for rows at least `half` from the top and bottom (columns within `half` of the sides
- * stay zero), four output rows per step sliding down each column.
- */
-function columnPass(
-  scratch: Float32Array,
-  out: Float32Array,
-  width: number,
-  height: number,
-  kernel: Float64Array,
-): void {
-  const half = (kernel.length - 1) / 2;
-  const end = height - half;
-  if (end - half < 4) {
-    columnPassNarrow(scratch, out, width, half, end, kernel);
-    return;
-  }
-  // The last step of four is moved back to end at the last row: it recomputes up to three rows with
-  // the same values instead of needing a tail loop.
-  for (let y = half; y < end; y += 4) {
-    const row = Math.min(y, end - 4);
-    const first = (row - half) * width;
-    for (let x = half; x < width - half; x++)
-      slidingDot4(scratch, first + x, width, kernel, out, row * width + x, width, false);
-  }
-}
-
-/** The column pass for images fewer than four rows taller than the kernel. */
-function columnPassNarrow(
-  scratch: Float32Array,
-  out: Float32Array,
-  width: number,
-  half: number,
-  end: number,
-  kernel: Float64Array,
-): void {
-  for (let y = half; y < end; y++) {
-    for (let x = half; x < width - half; x++) {
-      let s = 0;
-      for (let k = 0; k < kernel.length; k++)
-        s += (kernel[k] as number) * (scratch[(y - half + k) * width + x] as number);
-      out[y * width + x] = s;
-    }
+/** Zero in the rows and columns within `half` of an edge (the caller's `out` may hold old values). */
+function zeroBorder(out: Float32Array, width: number, height: number, half: number): void {
+  out.fill(0, 0, half * width);
+  out.fill(0, (height - half) * width);
+  for (let y = half; y < height - half; y++) {
+    out.fill(0, y * width, y * width + half);
+    out.fill(0, (y + 1) * width - half, (y + 1) * width);
   }
 }

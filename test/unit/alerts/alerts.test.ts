@@ -7,6 +7,7 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import {
   AlertDecodeError,
+  alertEncoder,
   alertRecord,
   decodeAlert,
   diaObjectRow,
@@ -134,6 +135,26 @@ describe('lsst.v11_0 alerts', () => {
     const hdu = fits.hdus[0];
     expect(hdu?.kind === 'image' && hdu.axes).toEqual([30, 30]);
     expect(hdu?.header.number('CRPIX1')).toBeCloseTo(50.5 - (10 - 15), 6);
+  });
+
+  it('encodes alerts one after another, past its first scratch size, each into its own buffer', async () => {
+    const [sample] = await readSample();
+    const encode = alertEncoder(schema);
+    // 40 KB, then 120 KB (past the 64 KiB scratch), then 40 KB again: each decodes to its own bytes.
+    const sizes = [10_000, 30_000, 10_000];
+    const messages = sizes.map((n, k) =>
+      encode({
+        ...(sample as Record<string, unknown>),
+        cutoutDifference: Buffer.alloc(n * 4, k + 1),
+      }),
+    );
+    messages.forEach((message, k) => {
+      expect([...message.subarray(0, 5)]).toEqual([0, 0, 0, 0x04, 0x4c]);
+      const decoded = decodeAlert(schema, message);
+      expect((decoded.cutoutDifference as Buffer).length).toBe((sizes[k] as number) * 4);
+      expect((decoded.cutoutDifference as Buffer).every((byte) => byte === k + 1)).toBe(true);
+      expect(message.equals(encodeAlert(schema, decoded))).toBe(true);
+    });
   });
 
   it('ships the same schemas as ../shared/schemas/alert (JSON content)', () => {
