@@ -85,6 +85,16 @@ describe('templates across patches', () => {
     expect(difference(mosaic, whole)).toBeLessThan(1);
   });
 
+  it('ignores a patch whose footprint misses the detector, as if it were not there', () => {
+    // The left patch moved 2° away on the sky: its warp would be all NO_DATA.
+    const far = { image: right.image, wcs: { ...right.wcs, crval1: right.wcs.crval1 + 2 } };
+    const withFar = templateMosaic([left, far], pair.scienceWcs, SIZE, SIZE);
+    const alone = templateMosaic([left, left], pair.scienceWcs, SIZE, SIZE);
+    expect(withFar.coverage).toBe(alone.coverage);
+    expect(noData(withFar)).toBe(noData(alone));
+    expect(difference(withFar, alone)).toBeLessThan(1e-6);
+  });
+
   it('fails with a RangeError without any patch', () => {
     expect(() => templateMosaic([], pair.scienceWcs, SIZE, SIZE)).toThrow(RangeError);
   });
