@@ -1,6 +1,6 @@
 // seed-central-repo: a central repo the service can run against, from the synthetic generator, for
 // the sky the curated groups point at: instrument, detectors and filters; every input dataset type
-// the instrument's pipelines declare; master bias/dark/flat per detector certified into
+// the instrument's pipelines declare; master bias/dark/flat and defects per detector certified into
 // `<INST>/calib` from 2000-01-01, open-ended; deep templates on the instrument's skymap in
 // `<INST>/templates`; refcat shards (HTM 7) in `refcats`; and `<INST>/defaults` chaining them.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +19,9 @@ import {
   tractGeometry,
 } from '../../service/domain/sky/skymap';
 import { parsePipeline } from '../../service/pipeline/engine/pipeline-file';
+import type { Defects } from '../../service/pipeline/tasks/isr/calibrations';
 import type { Repo } from '../../service/repo/repo';
+import { codecFor } from '../../service/repo/storage-codecs';
 import { detectorWcs } from '../camera/detector-wcs';
 import { type CuratedPool, poolDetectors } from '../pool/curated-groups';
 import { calibrationSeed, poolGeometry, starsOfField } from '../pool/simulate-pool-raw';
@@ -57,10 +59,11 @@ async function putOnce(
   dataId: Record<string, unknown>,
   run: string,
   make: () => Uint8Array,
+  extension = 'fits',
 ): Promise<{ id: string; created: boolean }> {
   const existing = await repo.registry.queryDatasets({ datasetType, collections: [run], where: dataId });
   if (existing[0]) return { id: existing[0].id, created: false };
-  return { id: (await repo.put(datasetType, dataId, run, make(), 'fits')).id, created: true };
+  return { id: (await repo.put(datasetType, dataId, run, make(), extension)).id, created: true };
 }
 
 /** Every repository input the instrument's pipeline files declare, as dataset type definitions. */
@@ -183,6 +186,19 @@ async function seedCalibrations(
     await put('dark', calibs.dark, base);
     for (const filter of filters)
       await put('flat', calibs.flat, { ...base, physical_filter: filter }, filter);
+    // The hot columns and dead boxes the raws carry, so ISR masks and interpolates them (without this
+    // dataset a hot column shows up in every difference image as a line of DIA sources).
+    const defects: Defects = { boxes: calibs.defects.map((d) => d.box) };
+    const storedDefects = await putOnce(
+      repo,
+      'defects',
+      base,
+      run,
+      () => codecFor('Defects').encode(defects),
+      'json',
+    );
+    if (storedDefects.created) ids.push(storedDefects.id);
+    total++;
     options.onStep?.('calibrations', i + 1, detectors.length);
   }
   if (ids.length > 0) await repo.registry.certify(calibCollection, ids, { begin: CALIBRATION_VALID_FROM });
