@@ -1,6 +1,7 @@
 // Makes an instrument ready for the loop, once: a central repo seeded for the curated groups' sky
 // (calibrations, templates, refcats, skymap) and the curated pool of raws in the users bucket. A
-// marker in the users bucket records a finished seeding, so later runs skip straight to the visits.
+// marker in the users bucket records a finished seeding and its version, so later runs skip straight
+// to the visits (or, after a seeding change, add what the repo lacks).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { CURATED_POOLS } from '../../tester/pool/curated-groups';
@@ -28,6 +29,24 @@ async function exists(bucket: ObjectBucket, key: string): Promise<boolean> {
   return (await bucket.get(key)) !== undefined;
 }
 
+/**
+ * What the seeding writes, versioned: a repo seeded by an older version is seeded again, which
+ * adds only what it lacks (datasets already there are kept). 2: the defects calibration.
+ */
+export const SEED_VERSION = 2;
+
+async function seededVersion(bucket: ObjectBucket, instrument: InstrumentName): Promise<number | undefined> {
+  const marker = await bucket.get(seedMarkerKey(instrument));
+  if (marker === undefined) return undefined;
+  try {
+    const version = (JSON.parse(Buffer.from(marker).toString('utf8')) as { seedVersion?: unknown })
+      .seedVersion;
+    return typeof version === 'number' ? version : 1;
+  } catch {
+    return 1;
+  }
+}
+
 const secondsSince = (start: number) => ((performance.now() - start) / 1000).toFixed(1);
 
 export async function ensureSeeded(
@@ -39,7 +58,7 @@ export async function ensureSeeded(
   const started = performance.now();
   const instrument = backends.instrument.name;
   const pool = CURATED_POOLS[instrument];
-  const needsSeed = !(await exists(backends.usersBucket, seedMarkerKey(instrument)));
+  const needsSeed = (await seededVersion(backends.usersBucket, instrument)) !== SEED_VERSION;
   const needsPool = !(await exists(backends.usersBucket, `${poolPrefix(instrument, 'curated')}pool.json`));
   // The raws are simulated on worker threads while the main thread seeds the repo.
   const simulators = needsPool
@@ -58,7 +77,7 @@ export async function ensureSeeded(
             });
             await backends.usersBucket.put(
               seedMarkerKey(instrument),
-              JSON.stringify(report),
+              JSON.stringify({ seedVersion: SEED_VERSION, ...report }),
               'application/json',
             );
             progress(`${instrument}: central repo seeded in ${secondsSince(started)} s`);

@@ -115,6 +115,15 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
     }
   });
 
+  it('has the defects calibration in the central repo (seeded, or added to an older seeding)', async () => {
+    const { central } = await backends.forInstrument(instrumentByName('LATISS'));
+    const defects = await central.registry.queryDatasets({
+      datasetType: 'defects',
+      where: { instrument: 'LATISS', detector: 0 },
+    });
+    expect(defects.length).toBeGreaterThan(0);
+  });
+
   it('exports what prod exports to the central repo under the pipeline run names, and cleans the local repos', async () => {
     const { central } = await backends.forInstrument(instrumentByName('LATISS'));
     const datasetsOf = async (datasetType: string, where: Record<string, string | number>) =>
