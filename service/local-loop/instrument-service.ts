@@ -44,6 +44,8 @@ export interface RunningInstrumentService {
   close(): Promise<void>;
 }
 
+const LOOP_EXPORT_TYPE_REGEXPS = [...PROD_EXPORT_TYPE_REGEXPS, 'post_isr_image'];
+
 /** How long stopping waits for answers to POSTs already sent before it aborts them. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -63,9 +65,10 @@ export async function startInstrumentService(
       MAIN_PIPELINES_CONFIG: catchAllPipelinesConfig(instrument, instrument.pipelines.main),
       PREPROCESSING_PIPELINES_CONFIG: catchAllPipelinesConfig(instrument, instrument.pipelines.preprocessing),
       SERVICE_LOG_LEVELS: options.logLevels ?? '',
-      // What prod exports, unless the caller says otherwise: intermediates are never written
-      // (see ProcessVisit's persist), which saves most of a visit's disk traffic.
-      EXPORT_TYPE_REGEXP: process.env.EXPORT_TYPE_REGEXP ?? exportTypeRegexpSetting(PROD_EXPORT_TYPE_REGEXPS),
+      // What prod exports, plus the post-ISR image (the one product of the Isr fallback, so a
+      // no-template visit leaves something under its run too), unless the caller says otherwise.
+      // The other intermediates are never written (see ProcessVisit's persist).
+      EXPORT_TYPE_REGEXP: process.env.EXPORT_TYPE_REGEXP ?? exportTypeRegexpSetting(LOOP_EXPORT_TYPE_REGEXPS),
       ...b.serviceEnv,
     },
     options.repoRoot,

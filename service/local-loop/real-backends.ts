@@ -103,6 +103,17 @@ async function emptyBucket(s3: S3Client, bucket: string, prefix?: string): Promi
   }
 }
 
+/** Drops the loop's APDB and registry schemas of one instrument. */
+async function dropLoopSchemas(databaseUrl: string, names: ReturnType<typeof realLoopNames>): Promise<void> {
+  const db = await openSqlDatabase(databaseUrl);
+  try {
+    for (const schema of [names.apdbSchema, names.registrySchema])
+      await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
+  } finally {
+    await db.close();
+  }
+}
+
 /** `--fresh --real`: empties the loop's buckets and drops its registry and APDB schemas. */
 export async function wipeRealBackends(
   repoRoot: string,
@@ -112,20 +123,18 @@ export async function wipeRealBackends(
 ): Promise<void> {
   if (options.startServices !== false) startServices(repoRoot, say);
   const s3 = s3ClientFor({ endpoint: useLocalS3(repoRoot) });
-  const db = await openSqlDatabase(localDatabaseUrl(localServicesDir(repoRoot), 'DEV_DATABASE_URL'));
+  const databaseUrl = localDatabaseUrl(localServicesDir(repoRoot), 'DEV_DATABASE_URL');
   try {
     for (const name of instruments) {
       const names = realLoopNames(instrumentByName(name), options.developer);
       for (const bucket of [names.buckets.raw, names.buckets.users]) await emptyBucket(s3, bucket);
-      for (const schema of [names.apdbSchema, names.registrySchema])
-        await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
+      await dropLoopSchemas(databaseUrl, names);
       say(
         `${name}: emptied ${names.buckets.raw}, ${names.buckets.users}; dropped ${names.apdbSchema}, ${names.registrySchema}`,
       );
     }
   } finally {
     s3.destroy();
-    await db.close();
   }
 }
 
@@ -145,13 +154,7 @@ async function resetUnseeded(
   const prefix = names.centralRepo.slice(`s3://${names.buckets.users}/`.length).replace(/\/?$/, '/');
   const removed = await emptyBucket(s3, names.buckets.users, prefix);
   await s3.send(new DeleteObjectCommand({ Bucket: names.buckets.users, Key: seedMarkerKey(instrument) }));
-  const db = await openSqlDatabase(databaseUrl);
-  try {
-    for (const schema of [names.apdbSchema, names.registrySchema])
-      await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
-  } finally {
-    await db.close();
-  }
+  await dropLoopSchemas(databaseUrl, names);
   say(
     `${names.centralRepo} was not seeded completely or lost its registry: starting it afresh (${removed} files removed, ${names.registrySchema} and ${names.apdbSchema} dropped)`,
   );

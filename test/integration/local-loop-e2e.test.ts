@@ -124,24 +124,30 @@ describe('the whole loop on the local services (LATISS, 3 groups)', () => {
     expect(defects.length).toBeGreaterThan(0);
   });
 
-  it('exports what prod exports to the central repo under the pipeline run names, and cleans the local repos', async () => {
+  it('exports what prod exports and the post-ISR image under the pipeline run names, and cleans the local repos', async () => {
     const { central } = await backends.forInstrument(instrumentByName('LATISS'));
     const datasetsOf = async (datasetType: string, where: Record<string, string | number>) =>
       central.registry.queryDatasets({ datasetType, where: { instrument: 'LATISS', ...where } });
     for (const record of result.records) {
       const detector = record.detector;
       const visit = record.visit ?? -1;
-      // The intermediates (post-ISR images of each snap, the warped template) are never written.
-      expect(await datasetsOf('post_isr_image', { detector, exposure: visit })).toHaveLength(0);
-      if (!record.hasTemplate) continue;
-      for (const datasetType of ['difference_image', 'preliminary_visit_image']) {
-        const datasets = await datasetsOf(datasetType, { detector, visit });
+      // The fallback's post-ISR image under its run; ApPipe's visit and difference images under its.
+      const exported = record.hasTemplate
+        ? ['difference_image', 'preliminary_visit_image', 'post_isr_image']
+        : ['post_isr_image'];
+      for (const datasetType of exported) {
+        const where: Record<string, number> =
+          datasetType === 'post_isr_image' ? { detector, exposure: visit } : { detector, visit };
+        const datasets = await datasetsOf(datasetType, where);
         expect(datasets.length, `${record.group}: no ${datasetType} exported`).toBe(1);
         for (const dataset of datasets)
           expect(dataset.run).toMatch(
             new RegExp(`^LATISS/prompt/output-\\d{4}-\\d{2}-\\d{2}/${record.pipeline}/`),
           );
       }
+      if (!record.hasTemplate) continue;
+      // The other intermediates (the snaps' sum, the warped and the matched template) are never written.
+      expect(await datasetsOf('post_isr_visit_image', { detector, visit })).toHaveLength(0);
       expect(await datasetsOf('template_matched', { detector, visit })).toHaveLength(0);
     }
     const left = (await readdir(join(dataDir, 'local-repos')).catch(() => [])).filter((n) =>

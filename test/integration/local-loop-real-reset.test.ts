@@ -32,6 +32,12 @@ async function schemaTables(schema: string): Promise<string[]> {
   }
 }
 
+/** The loop's real backends for the test's developer environment, and what they said while opening. */
+async function openSaying(said: string[]) {
+  said.length = 0;
+  return openRealBackends(repoRoot, quiet, (line) => said.push(line), { developer, startServices: false });
+}
+
 describe('real loop backends and an unfinished seeding', () => {
   afterAll(async () => {
     await wipeRealBackends(repoRoot, ['LATISS'], () => undefined, { developer, startServices: false });
@@ -47,10 +53,7 @@ describe('real loop backends and an unfinished seeding', () => {
       await db.close();
     }
     const said: string[] = [];
-    const backends = await openRealBackends(repoRoot, quiet, (line) => said.push(line), {
-      developer,
-      startServices: false,
-    });
+    const backends = await openSaying(said);
     const s3 = s3ClientFor({ endpoint: s3Endpoint().endpoint });
     try {
       await s3.send(new CreateBucketCommand({ Bucket: names.buckets.users })).catch(() => undefined);
@@ -72,11 +75,7 @@ describe('real loop backends and an unfinished seeding', () => {
       await opened.usersBucket.put(seedMarkerKey('LATISS'), '{}', 'application/json');
       await opened.usersBucket.put('central_repo/kept.fits', 'y', 'application/octet-stream');
       await backends.close();
-      said.length = 0;
-      const again = await openRealBackends(repoRoot, quiet, (line) => said.push(line), {
-        developer,
-        startServices: false,
-      });
+      const again = await openSaying(said);
       try {
         const reopened = await again.forInstrument(latiss);
         expect(said.join('\n')).not.toMatch(/afresh/);
@@ -92,11 +91,7 @@ describe('real loop backends and an unfinished seeding', () => {
       } finally {
         await db2.close();
       }
-      said.length = 0;
-      const third = await openRealBackends(repoRoot, quiet, (line) => said.push(line), {
-        developer,
-        startServices: false,
-      });
+      const third = await openSaying(said);
       try {
         const reopened = await third.forInstrument(latiss);
         expect(said.join('\n')).toMatch(/afresh/);

@@ -3,12 +3,13 @@
 // pixel, as upstream's GetTemplateTask does — where patches overlap, a mean weighted by 1/σ of the
 // image and of the variance, masks ORed; where no patch reaches, NO_DATA. One patch is its warp.
 // With several, each patch is warped only over the science pixels its footprint can reach (its
-// corners and edge midpoints mapped through both WCSs, padded by the Lanczos kernel), not over the
+// corners mapped through both WCSs, padded by the Lanczos kernel), not over the
 // whole detector: a LATISS detector under a dozen patches is warped about once instead of twelve times.
 
 import { MaskBit } from '../image/mask-bits';
 import type { MaskedImage } from '../image/masked-image';
-import { pixelToSky, skyToPixel, type TanWcs } from '../wcs/tan-wcs';
+import { boxCorners } from '../sky/skymap';
+import { skyToPixel, type TanWcs } from '../wcs/tan-wcs';
 import { DEFAULT_WARP_OPTIONS, type WarpedImage, type WarpOptions, warpExposure } from './warp-exposure';
 
 export interface TemplatePatch {
@@ -71,20 +72,17 @@ function reachOf(
   height: number,
   lanczosOrder: number,
 ): PixelBox | undefined {
-  const { width: w, height: h } = patch.image;
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
   let maxY = Number.NEGATIVE_INFINITY;
-  for (const fx of [0, 0.5, 1])
-    for (const fy of [0, 0.5, 1]) {
-      const sky = pixelToSky(patch.wcs, -0.5 + fx * w, -0.5 + fy * h);
-      const { x, y } = skyToPixel(targetWcs, sky.ra, sky.dec);
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
+  for (const corner of boxCorners(patch.wcs, patch.image.width, patch.image.height)) {
+    const { x, y } = skyToPixel(targetWcs, corner.ra, corner.dec);
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
   const pad = lanczosOrder + 2;
   const x0 = Math.max(0, Math.floor(minX) - pad);
   const y0 = Math.max(0, Math.floor(minY) - pad);
